@@ -1,0 +1,67 @@
+package io.hapair.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `java -jar hapair-operator.jar`: runs the operator against the cluster in the kube config. */
+@Command(
+    name = "hapair-operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Reconciles HAPair resources.")
+public final class OperatorMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+
+  @Option(
+      names = "--namespace",
+      description = "Namespace to watch; repeat for several. Default: all namespaces.")
+  List<String> namespaces = List.of();
+
+  @Option(
+      names = "--lease-namespace",
+      defaultValue = "${env:POD_NAMESPACE:-hapair-system}",
+      description = "Namespace of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--identity",
+      defaultValue = "${env:POD_NAME:-hapair-operator}",
+      description = "This replica's identity in the leader-election Lease.")
+  String identity;
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new OperatorMain()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    Operator operator =
+        HAPairOperator.create(
+            client,
+            new OperatorSettings(
+                "hapair-operator", leaseNamespace, identity, new HashSet<>(namespaces), true),
+            Metrics.NOOP);
+    Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "hapair-shutdown"));
+    log.info(
+        "hapair operator {} starting as {} (lease {}/hapair-operator)",
+        Version.current(),
+        identity,
+        leaseNamespace);
+    operator.start();
+    return 0;
+  }
+}

@@ -1,0 +1,20 @@
+package io.hapair.operator;
+
+import java.util.Set;
+
+/**
+ * How this operator instance runs.
+ *
+ * @param leaseName the leader-election Lease
+ * @param leaseNamespace where that Lease lives (the operator's own namespace)
+ * @param identity this replica's name in the Lease (the pod name)
+ * @param watchNamespaces namespaces whose HAPairs to reconcile; empty means all
+ * @param exitOnStopLeading exit the process when leadership is lost (true in production, so a
+ *     restarted pod starts clean)
+ */
+public record OperatorSettings(
+    String leaseName,
+    String leaseNamespace,
+    String identity,
+    Set<String> watchNamespaces,
+    boolean exitOnStopLeading) {}

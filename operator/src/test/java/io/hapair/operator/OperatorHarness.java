@@ -1,0 +1,151 @@
+package io.hapair.operator;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.operator.status.Conditions;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The operator as it runs in a cluster, started against fabric8's mock API server in CRUD mode with
+ * the checked-in CRD and a few Nodes.
+ */
+final class OperatorHarness {
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final String NAMESPACE = "default";
+
+  final KubernetesClient client;
+  final Operator operator;
+  private final Map<String, AtomicInteger> reconciles = new ConcurrentHashMap<>();
+
+  OperatorHarness(KubernetesMockServer server, KubernetesClient client) {
+    this.client = client;
+    grantLeaseAccess(server);
+    try (InputStream crd =
+        new FileInputStream(ROOT.resolve("crds/hapairs.hapair.io-v1.yml").toFile())) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    addNode("node-a", "192.0.2.11");
+    addNode("node-b", "192.0.2.12");
+    addNode("node-c", "192.0.2.13");
+    operator =
+        HAPairOperator.create(
+            client,
+            new OperatorSettings("hapair-operator", NAMESPACE, "test", Set.of(), false),
+            new CountingMetrics());
+    operator.start();
+  }
+
+  /**
+   * JOSDK's leader election first asks which Lease verbs it holds (a SelfSubjectRulesReview); the
+   * CRUD mock cannot answer that, so answer as an API server would for the chart's RBAC.
+   */
+  private static void grantLeaseAccess(KubernetesMockServer server) {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+  }
+
+  Node addNode(String name, String address) {
+    return client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewStatus()
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress(address)
+                .endAddress()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  HAPair loadExample(String file, String name) {
+    HAPair pair =
+        client
+            .resources(HAPair.class)
+            .load(ROOT.resolve("manifests/examples").resolve(file).toFile())
+            .item();
+    pair.getMetadata().setName(name);
+    pair.getMetadata().setNamespace(NAMESPACE);
+    return pair;
+  }
+
+  HAPair create(HAPair pair) {
+    return client.resource(pair).create();
+  }
+
+  HAPair get(String name) {
+    return client.resources(HAPair.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  Condition valid(String name) {
+    HAPair pair = get(name);
+    return pair == null || pair.getStatus() == null
+        ? null
+        : Conditions.find(pair.getStatus().getConditions(), Conditions.VALID);
+  }
+
+  /** Waits until the pair's Valid condition has the given status, and returns it. */
+  Condition awaitValid(String name, String status) {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> valid(name) != null && status.equals(valid(name).getStatus()));
+    return valid(name);
+  }
+
+  int reconcileCount(String name) {
+    return reconciles.computeIfAbsent(name, n -> new AtomicInteger()).get();
+  }
+
+  void stop() {
+    operator.stop();
+  }
+
+  private final class CountingMetrics implements Metrics {
+    @Override
+    public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> meta) {
+      reconciles
+          .computeIfAbsent(resource.getMetadata().getName(), n -> new AtomicInteger())
+          .incrementAndGet();
+    }
+  }
+}
