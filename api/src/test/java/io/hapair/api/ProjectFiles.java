@@ -17,6 +17,7 @@ final class ProjectFiles {
   static final Path CHECKED_IN_CRD = ROOT.resolve("crds/hapairs.hapair.io-v1.yml");
   static final Path GENERATED_CRD =
       Path.of("target/classes/META-INF/fabric8/hapairs.hapair.io-v1.yml");
+  static final Path REFERENCE_DOC = ROOT.resolve("docs/reference/hapair.md");
   static final Path EXAMPLES = ROOT.resolve("manifests/examples");
 
   private ProjectFiles() {}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh Debian machine (run as root). Packages
+# already present are left alone, so a second run costs nothing.
+set -euo pipefail
+
+packages=(
+  openjdk-17-jdk-headless maven   # the build
+  iproute2 nftables iputils-arping tcpdump   # network namespaces, partitions, ARP (e2e)
+  libnbd-bin qemu-utils fio nbdkit   # real NBD clients and the un-replicated baseline
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages ${missing[*]}; run as root (or install them) first" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
