@@ -1,0 +1,29 @@
+package io.hapair.agent.nbd;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+
+/** A client's socket with buffered streams, which STARTTLS replaces with TLS streams. */
+final class NbdConnection {
+  Socket socket;
+  DataInputStream in;
+  DataOutputStream out;
+
+  NbdConnection(Socket socket) throws IOException {
+    use(socket);
+  }
+
+  void use(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+    this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+  }
+
+  boolean isTls() {
+    return socket instanceof javax.net.ssl.SSLSocket;
+  }
+}

@@ -1,0 +1,113 @@
+package io.hapair.agent.nbd;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An NBD server (fixed newstyle, simple replies) for one export. Plain NBD is allowed only on a
+ * loopback address; anywhere else the server refuses to start without TLS.
+ */
+public final class NbdServer implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
+
+  private final NbdExport export;
+  private final SSLContext tls;
+  private final ServerSocket listener;
+  private final ExecutorService sessions;
+  private final ExecutorService readers;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final String logPrefix;
+
+  /**
+   * @param tls the TLS context (server certificate, client CA); null only on loopback
+   */
+  public NbdServer(NbdExport export, InetSocketAddress bind, SSLContext tls, String logPrefix)
+      throws IOException {
+    InetAddress address = bind.getAddress();
+    if (tls == null && !address.isLoopbackAddress()) {
+      throw new IllegalArgumentException(
+          "plain NBD is allowed only on loopback; " + address + " needs TLS");
+    }
+    this.export = export;
+    this.tls = tls;
+    this.logPrefix = logPrefix;
+    this.listener = new ServerSocket();
+    listener.setReuseAddress(true);
+    listener.bind(bind, 64);
+    AtomicInteger n = new AtomicInteger();
+    this.sessions =
+        Executors.newCachedThreadPool(r -> daemon(r, "nbd-session-" + n.incrementAndGet()));
+    AtomicInteger m = new AtomicInteger();
+    this.readers =
+        Executors.newFixedThreadPool(4, r -> daemon(r, "nbd-read-" + m.incrementAndGet()));
+    sessions.execute(this::acceptLoop);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      try {
+        Socket socket = listener.accept();
+        socket.setTcpNoDelay(true);
+        open.add(socket);
+        sessions.execute(() -> serve(socket));
+      } catch (IOException e) {
+        if (!listener.isClosed()) {
+          log.warn("{}: NBD accept failed: {}", logPrefix, e.toString());
+        }
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    String client = socket.getRemoteSocketAddress().toString();
+    try (socket) {
+      NbdConnection connection = new NbdConnection(socket);
+      boolean transmit = new NbdHandshake(connection, export, tls, logPrefix, client).run();
+      if (transmit) {
+        log.info("{}: NBD client {} attached to export {}", logPrefix, client, export.name());
+        new NbdTransmission(connection, export, readers, logPrefix, client).run();
+      }
+    } catch (NbdProtocolException e) {
+      log.warn("{}: closing NBD connection from {}: {}", logPrefix, client, e.getMessage());
+    } catch (IOException e) {
+      log.info("{}: NBD connection from {} ended: {}", logPrefix, client, e.toString());
+    } catch (RuntimeException e) {
+      log.error("{}: NBD connection from {} failed", logPrefix, client, e);
+    } finally {
+      open.remove(socket);
+    }
+  }
+
+  /** Closes the listener and every client connection (on demotion or shutdown). */
+  @Override
+  public void close() throws IOException {
+    listener.close();
+    for (Socket socket : open) {
+      socket.close();
+    }
+    sessions.shutdownNow();
+    readers.shutdownNow();
+  }
+}

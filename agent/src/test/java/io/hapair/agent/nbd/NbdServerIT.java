@@ -1,0 +1,282 @@
+package io.hapair.agent.nbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.hapair.agent.disk.FileBlockStore;
+import io.hapair.agent.support.Command;
+import io.hapair.agent.support.Command.Result;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The NBD server against Debian's real clients: libnbd, qemu and fio, on loopback. */
+class NbdServerIT {
+  private static final long SIZE = 64L << 20;
+  private static final Duration T = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  FileBlockStore store;
+  LocalExport export;
+  NbdServer server;
+  String uri;
+
+  @BeforeEach
+  void start() throws IOException {
+    assumeTrue(Command.installed("nbdinfo"), "libnbd-bin is not installed: run make deps");
+    store = FileBlockStore.create(dir.resolve("disk.img"), SIZE);
+    export = new LocalExport("vol", store);
+    server =
+        new NbdServer(
+            export, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, "test");
+    uri = "nbd://127.0.0.1:" + server.port() + "/vol";
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    if (server != null) {
+      server.close();
+      store.close();
+    }
+  }
+
+  @Test
+  void nbdinfoSeesTheExportSizeAndFlags() {
+    Result info = Command.run(T, "nbdinfo", "--json", uri).orFail();
+
+    assertThat(info.stdout())
+        .contains("\"export-size\": " + SIZE)
+        .contains("\"can_flush\": true")
+        .contains("\"can_fua\": true")
+        .contains("\"can_zero\": true")
+        .contains("\"can_trim\": true");
+  }
+
+  @Test
+  void listingExportsIsRefused() {
+    Result list = Command.run(T, "nbdinfo", "--list", "nbd://127.0.0.1:" + server.port());
+
+    assertThat(list.stdout()).doesNotContain("vol");
+  }
+
+  @Test
+  void anUnknownExportIsRefused() {
+    Result info = Command.run(T, "nbdinfo", "nbd://127.0.0.1:" + server.port() + "/other");
+
+    assertThat(info.exit()).isNotZero();
+    assertThat(info.stderr()).contains("other");
+  }
+
+  @Test
+  void nbdcopyRoundTripsRandomData() throws Exception {
+    Path source = dir.resolve("source.bin");
+    byte[] data = new byte[(int) SIZE];
+    new Random(42).nextBytes(data);
+    Files.write(source, data);
+    Path back = dir.resolve("back.bin");
+
+    Command.run(T, "nbdcopy", source.toString(), uri).orFail();
+    Command.run(T, "nbdcopy", uri, back.toString()).orFail();
+
+    assertThat(sha256(back)).isEqualTo(sha256(source));
+    assertThat(sha256(dir.resolve("disk.img"))).isEqualTo(sha256(source));
+  }
+
+  @Test
+  void qemuIoWritesReadsZeroesAndDiscards() {
+    Result io =
+        Command.run(
+                T,
+                "qemu-io",
+                "-f",
+                "raw",
+                uri,
+                "-c",
+                "write -P 0xab 0 1M",
+                "-c",
+                "write -P 0xcd -f 1M 64k",
+                "-c",
+                "flush",
+                "-c",
+                "read -P 0xab 0 1M",
+                "-c",
+                "read -P 0xcd 1M 64k",
+                "-c",
+                "write -z 0 4k",
+                "-c",
+                "read -P 0 0 4k",
+                "-c",
+                "discard 2M 1M")
+            .orFail();
+
+    assertThat(io.stdout()).doesNotContain("Pattern verification failed");
+    assertThat(io.stderr()).isEmpty();
+  }
+
+  @Test
+  void fioVerifiesRandomWritesAtQueueDepth16() {
+    assumeTrue(Command.installed("fio"), "fio is not installed");
+    Result fio =
+        Command.run(
+                T,
+                "fio",
+                "--name=verify",
+                "--ioengine=nbd",
+                "--uri=" + uri,
+                "--rw=randwrite",
+                "--bs=4k",
+                "--size=16M",
+                "--iodepth=16",
+                "--verify=crc32c",
+                "--do_verify=1")
+            .orFail();
+
+    assertThat(fio.stdout()).contains("verify").doesNotContain("verify failed");
+  }
+
+  @Test
+  void outOfRangeRequestsGetEinvalAndTheConnectionLives() {
+    Result sh =
+        Command.run(
+                T,
+                "env", // Debian's nbdsh needs Debian's python3, which has the nbd module
+                "PATH=/usr/bin:/bin",
+                "nbdsh",
+                "-u",
+                uri,
+                "-c",
+                "h.set_strict_mode(0)\n" // let the bad request reach the server
+                    + "try:\n"
+                    + "    h.pread(4096, h.get_size() - 1)\n"
+                    + "    print('no error')\n"
+                    + "except nbd.Error as e:\n"
+                    + "    print('errno', e.errno)\n"
+                    + "print('still', len(h.pread(4096, 0)))")
+            .orFail();
+
+    assertThat(sh.stdout()).contains("errno EINVAL").contains("still 4096");
+  }
+
+  @Test
+  void aMalformedRequestClosesOnlyThatConnectionAndTouchesNothing() throws Exception {
+    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x5a 0 64k").orFail();
+    String before = sha256(dir.resolve("disk.img"));
+
+    try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      raw.setSoTimeout(5000);
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      DataOutputStream out = new DataOutputStream(raw.getOutputStream());
+      in.readLong(); // NBDMAGIC
+      in.readLong(); // IHAVEOPT
+      in.readShort();
+      out.writeInt(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES);
+      out.writeLong(Nbd.IHAVEOPT); // NBD_OPT_GO for "vol", no info requests
+      out.writeInt(Nbd.OPT_GO);
+      out.writeInt(4 + 3 + 2);
+      out.writeInt(3);
+      out.writeBytes("vol");
+      out.writeShort(0);
+      out.flush();
+      skipOptionRepliesUntilAck(in);
+      // A write request with a wrong magic and a payload that must not reach the disk.
+      out.writeInt(0xdeadbeef);
+      out.writeShort(0);
+      out.writeShort(Nbd.CMD_WRITE);
+      out.writeLong(1);
+      out.writeLong(0);
+      out.writeInt(4096);
+      out.write(new byte[4096]);
+      out.flush();
+      assertThat(in.read()).as("server closed the connection").isEqualTo(-1);
+    }
+
+    assertThat(sha256(dir.resolve("disk.img"))).isEqualTo(before);
+    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "read -P 0x5a 0 64k").orFail();
+  }
+
+  @Test
+  void anOversizedWriteClosesTheConnection() throws Exception {
+    try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      raw.setSoTimeout(5000);
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      DataOutputStream out = new DataOutputStream(raw.getOutputStream());
+      in.readLong();
+      in.readLong();
+      in.readShort();
+      out.writeInt(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES);
+      out.writeLong(Nbd.IHAVEOPT);
+      out.writeInt(Nbd.OPT_GO);
+      out.writeInt(4 + 3 + 2);
+      out.writeInt(3);
+      out.writeBytes("vol");
+      out.writeShort(0);
+      out.flush();
+      skipOptionRepliesUntilAck(in);
+      out.writeInt(Nbd.REQUEST_MAGIC);
+      out.writeShort(0);
+      out.writeShort(Nbd.CMD_WRITE);
+      out.writeLong(1);
+      out.writeLong(0);
+      out.writeInt(Integer.MAX_VALUE);
+      out.flush();
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    Command.run(T, "nbdinfo", uri).orFail();
+  }
+
+  @Test
+  void aNodeThatMayNotServeRefusesNewClients() {
+    export.serving = false;
+
+    Result info = Command.run(T, "nbdinfo", uri);
+
+    assertThat(info.exit()).isNotZero();
+    assertThat(info.stderr()).contains("server replied with error to opt_go");
+  }
+
+  @Test
+  void plainNbdOffLoopbackIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new NbdServer(export, new InetSocketAddress("0.0.0.0", 0), null, "test"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs TLS");
+  }
+
+  private static void skipOptionRepliesUntilAck(DataInputStream in) throws IOException {
+    for (int i = 0; i < 10; i++) {
+      assertThat(in.readLong()).isEqualTo(Nbd.OPTION_REPLY_MAGIC);
+      in.readInt();
+      int type = in.readInt();
+      in.skipNBytes(in.readInt());
+      if (type == Nbd.REP_ACK) {
+        return;
+      }
+    }
+    throw new AssertionError("no ACK");
+  }
+
+  static String sha256(Path file) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (var in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
