@@ -1,0 +1,216 @@
+package io.hapair.agent.replication;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * An open replication link after its handshake. Frames go out in the order they are queued (the
+ * write-ordering guarantee rests on it) from one sender thread; frames come in on one receiver
+ * thread. Every frame must carry the session's epoch. The link pings when idle and is closed when
+ * nothing has arrived for the dead interval. Closed once, with a reason.
+ */
+public final class PeerSession implements Closeable {
+
+  /** What the volume does with the link. */
+  public interface Listener {
+    void onFrame(PeerSession session, Frame frame) throws IOException;
+
+    void onClosed(PeerSession session, String reason);
+  }
+
+  private record Outgoing(
+      FrameType type, int flags, Supplier<ByteBuffer[]> payload, Runnable onSent) {}
+
+  private static final Outgoing STOP = new Outgoing(FrameType.BYE, 0, () -> null, null);
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+  private final FrameCodec reader;
+  private final FrameCodec writer;
+  private final Hello local;
+  private final Hello peer;
+  private final long epoch;
+  private final Duration pingInterval;
+  private final Duration deadAfter;
+  private final BlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private Listener listener;
+
+  PeerSession(
+      Socket socket,
+      DataInputStream in,
+      DataOutputStream out,
+      byte[] sessionKey,
+      Hello local,
+      Hello peer,
+      long epoch,
+      Duration pingInterval,
+      Duration deadAfter) {
+    this.socket = socket;
+    this.in = in;
+    this.out = out;
+    this.reader = new FrameCodec(sessionKey);
+    this.writer = new FrameCodec(sessionKey);
+    this.local = local;
+    this.peer = peer;
+    this.epoch = epoch;
+    this.pingInterval = pingInterval;
+    this.deadAfter = deadAfter;
+  }
+
+  static PeerSession over(
+      Socket socket, byte[] key, Hello local, Hello peer, long epoch, Duration ping, Duration dead)
+      throws IOException {
+    return new PeerSession(
+        socket,
+        new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17)),
+        new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 17)),
+        key,
+        local,
+        peer,
+        epoch,
+        ping,
+        dead);
+  }
+
+  public Hello peer() {
+    return peer;
+  }
+
+  public Hello local() {
+    return local;
+  }
+
+  public long epoch() {
+    return epoch;
+  }
+
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  public void start(Listener listener) {
+    this.listener = listener;
+    thread("repl-send-" + peer.node(), this::sendLoop).start();
+    thread("repl-recv-" + peer.node(), this::receiveLoop).start();
+  }
+
+  private static Thread thread(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /**
+   * Queues a frame whose payload is the concatenation of {@code parts}; {@code onSent} runs once it
+   * is written to the socket (protocol A).
+   */
+  public void send(FrameType type, int flags, Runnable onSent, ByteBuffer... parts) {
+    sendLater(type, flags, () -> parts, onSent);
+  }
+
+  /** Queues a frame whose payload is produced when its turn comes (resync reads). */
+  public void sendLater(
+      FrameType type, int flags, Supplier<ByteBuffer[]> payload, Runnable onSent) {
+    if (!closed.get()) {
+      queue.add(new Outgoing(type, flags, payload, onSent));
+    }
+  }
+
+  private void sendLoop() {
+    try {
+      while (!closed.get()) {
+        Outgoing next = queue.poll(pingInterval.toMillis(), TimeUnit.MILLISECONDS);
+        if (next == STOP) {
+          return;
+        }
+        if (next == null) {
+          writer.write(
+              out, FrameType.PING, 0, epoch, ByteBuffer.allocate(8).putLong(0, System.nanoTime()));
+          out.flush();
+          continue;
+        }
+        writer.write(out, next.type(), next.flags(), epoch, next.payload().get());
+        if (next.onSent() != null) {
+          next.onSent().run();
+        }
+        if (queue.isEmpty()) {
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      close("send failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close("sender interrupted");
+    } catch (RuntimeException e) {
+      close("sender failed: " + e);
+    }
+  }
+
+  private void receiveLoop() {
+    try {
+      socket.setSoTimeout((int) deadAfter.toMillis());
+      while (!closed.get()) {
+        Frame frame = reader.read(in);
+        if (frame.epoch() != epoch) {
+          throw new ReplicationProtocolException(
+              frame.type() + " from epoch " + frame.epoch() + " in a session of epoch " + epoch);
+        }
+        switch (frame.type()) {
+          case PING -> send(FrameType.PONG, 0, null, frame.payload());
+          case PONG -> {}
+          case BYE -> throw new ReplicationProtocolException("peer said goodbye: " + text(frame));
+          case HELLO -> throw new ReplicationProtocolException("HELLO inside a session");
+          default -> listener.onFrame(this, frame);
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      close("nothing from " + peer.node() + " for " + deadAfter.toMillis() + " ms");
+    } catch (ReplicationProtocolException e) {
+      close("protocol violation: " + e.getMessage());
+    } catch (IOException e) {
+      close("link lost: " + e.getMessage());
+    } catch (RuntimeException e) {
+      close("receiver failed: " + e);
+    }
+  }
+
+  private static String text(Frame frame) {
+    return java.nio.charset.StandardCharsets.UTF_8.decode(frame.payload()).toString();
+  }
+
+  public void close(String reason) {
+    if (closed.compareAndSet(false, true)) {
+      queue.clear();
+      queue.add(STOP);
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+      if (listener != null) {
+        listener.onClosed(this, reason);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    close("closed locally");
+  }
+}

@@ -1,0 +1,1017 @@
+package io.hapair.agent.volume;
+
+import io.hapair.agent.disk.BlockStore;
+import io.hapair.agent.meta.ActivityLog;
+import io.hapair.agent.meta.Bitmap;
+import io.hapair.agent.meta.DiskState;
+import io.hapair.agent.meta.Generations;
+import io.hapair.agent.meta.Metadata;
+import io.hapair.agent.meta.MetadataStore;
+import io.hapair.agent.meta.Role;
+import io.hapair.agent.nbd.ExportUnavailableException;
+import io.hapair.agent.nbd.NbdExport;
+import io.hapair.agent.replication.Frame;
+import io.hapair.agent.replication.FrameType;
+import io.hapair.agent.replication.Hello;
+import io.hapair.agent.replication.LinkHandshake;
+import io.hapair.agent.replication.PeerSession;
+import io.hapair.agent.replication.SyncDecision;
+import io.hapair.agent.witness.Arbiter;
+import io.hapair.agent.witness.ConflictException;
+import io.hapair.agent.witness.WitnessRecord;
+import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One service group's replicated volume on one node: the NBD export while primary, the peer's
+ * follower while secondary.
+ *
+ * <p>On the primary every request takes a place in one ordered stream: the local writer applies the
+ * stream in order and the link carries it in the same order to the secondary, which applies it in
+ * order too. Each request is answered when its local part and the part of the peer that its
+ * protocol requires are done. When the peer is lost, the requests it had not confirmed are marked
+ * out of sync and nothing the peer lacks is acknowledged until the witness records the peer as
+ * outdated.
+ */
+public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession.Listener {
+  private static final Logger log = LoggerFactory.getLogger(ReplicatedVolume.class);
+  private static final long MAX_IN_FLIGHT_BYTES = 64L << 20;
+  private static final int FLUSH_PERMITS = 4096;
+
+  /** Where the primary stands with its peer. */
+  public enum PeerState {
+    /** No link, and nothing decided about the peer yet. */
+    NONE,
+    /** Link up, peer current. */
+    CONNECTED,
+    /** Link up, peer receiving a resync; writes replicate as usual. */
+    SYNC_SOURCE,
+    /** Peer lost; recording it as outdated at the witness. Writes wait. */
+    FENCING,
+    /** Peer recorded as outdated; writes tracked in the bitmap. */
+    DEGRADED
+  }
+
+  private final VolumeConfig config;
+  private final BlockStore store;
+  private final MetadataStore meta;
+  private final Arbiter arbiter;
+  private final String logPrefix;
+  private final Semaphore inFlightBytes = new Semaphore((int) (MAX_IN_FLIGHT_BYTES / 4096));
+  private final BlockingQueue<Request> localQueue = new LinkedBlockingQueue<>();
+  private final Map<Long, Request> awaitingPeer = new LinkedHashMap<>();
+  private final List<Request> awaitingFence = new ArrayList<>();
+  private final ActivityLog activityLog;
+  private final ScheduledExecutorService timers;
+
+  // Guarded by this.
+  private Role role = Role.SECONDARY;
+  private long epoch;
+  private boolean serving;
+  private boolean fencingRunning;
+  private PeerState peerState = PeerState.NONE;
+  private PeerSession session;
+  private SecondaryApplier applier;
+  private ResyncSource resync;
+  private boolean peerBitmapComplete;
+  private long nextId;
+  private String fault;
+  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong resyncedBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private ReplicatedVolume(
+      VolumeConfig config, BlockStore store, MetadataStore meta, Arbiter arbiter) {
+    this.config = config;
+    this.store = store;
+    this.meta = meta;
+    this.arbiter = arbiter;
+    this.logPrefix = config.logPrefix();
+    this.activityLog = new ActivityLog(MetadataStore.MAX_ACTIVITY_LOG / 2, List.of());
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "volume-timer-" + config.node());
+              t.setDaemon(true);
+              return t;
+            });
+    Thread writer = new Thread(this::localWriterLoop, "volume-writer-" + config.node());
+    writer.setDaemon(true);
+    writer.start();
+    timers.scheduleWithFixedDelay(this::checkDataPath, 200, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens the volume as secondary (a node never promotes on its own). */
+  public static ReplicatedVolume open(VolumeConfig config, BlockStore store, Arbiter arbiter)
+      throws IOException {
+    MetadataStore meta = VolumeOpener.open(config, store);
+    return new ReplicatedVolume(config, store, meta, arbiter);
+  }
+
+  public VolumeConfig config() {
+    return config;
+  }
+
+  // ---------------------------------------------------------------- state, for status and tests
+
+  public synchronized Role role() {
+    return role;
+  }
+
+  public synchronized long epoch() {
+    return epoch;
+  }
+
+  public synchronized PeerState peerState() {
+    return peerState;
+  }
+
+  public synchronized boolean connected() {
+    return session != null && session.isOpen();
+  }
+
+  public Metadata metadata() {
+    return meta.metadata();
+  }
+
+  public long outOfSyncBytes() {
+    return meta.bitmap().outOfSyncBytes();
+  }
+
+  /** Bytes sent by resyncs since this volume was opened. */
+  public long resyncedBytes() {
+    return resyncedBytes.get();
+  }
+
+  public synchronized String fault() {
+    return fault;
+  }
+
+  // ---------------------------------------------------------------- NbdExport
+
+  @Override
+  public String name() {
+    return config.group();
+  }
+
+  @Override
+  public long size() {
+    return store.size();
+  }
+
+  @Override
+  public boolean multiConn() {
+    // One ordered stream per volume: a FLUSH follows every write acknowledged before it, from any
+    // connection, on both nodes.
+    return true;
+  }
+
+  @Override
+  public synchronized boolean mayServe() {
+    return role == Role.PRIMARY && serving && !closed;
+  }
+
+  @Override
+  public void read(long offset, ByteBuffer into) throws IOException {
+    if (!mayServe()) {
+      throw new ExportUnavailableException(logPrefix + " is not serving");
+    }
+    store.read(offset, into);
+  }
+
+  @Override
+  public CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua) {
+    return submit(
+        new Request(
+            Request.Kind.WRITE, offset, data.remaining(), data, fua, permitsFor(data.remaining())));
+  }
+
+  @Override
+  public CompletableFuture<Void> writeZeroes(long offset, long length, boolean fua) {
+    return submit(new Request(Request.Kind.ZEROES, offset, length, null, fua, 1));
+  }
+
+  @Override
+  public CompletableFuture<Void> trim(long offset, long length, boolean fua) {
+    // A discard is a hint; neither node discards, so both stay identical.
+    return mayServe()
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(new ExportUnavailableException("not serving"));
+  }
+
+  @Override
+  public CompletableFuture<Void> flush() {
+    return submit(new Request(Request.Kind.FLUSH, 0, 0, null, false, 1));
+  }
+
+  private static int permitsFor(long bytes) {
+    return (int) Math.max(1, Math.min(FLUSH_PERMITS, (bytes + 4095) / 4096));
+  }
+
+  // ---------------------------------------------------------------- the primary's ordered stream
+
+  private CompletableFuture<Void> submit(Request r) {
+    if (!mayServe()) {
+      return CompletableFuture.failedFuture(
+          new ExportUnavailableException(logPrefix + " is not serving"));
+    }
+    try {
+      if (!inFlightBytes.tryAcquire(r.permits, 30, TimeUnit.SECONDS)) {
+        return CompletableFuture.failedFuture(new IOException("volume stalled for 30 s"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    }
+    try {
+      if (r.changesData()) {
+        recordActivity(r.offset, r.length);
+      }
+    } catch (IOException e) {
+      inFlightBytes.release(r.permits);
+      return CompletableFuture.failedFuture(e);
+    }
+    synchronized (this) {
+      if (!mayServe()) {
+        inFlightBytes.release(r.permits);
+        return CompletableFuture.failedFuture(new ExportUnavailableException("not serving"));
+      }
+      enqueue(r);
+    }
+    return r.done;
+  }
+
+  /** Puts a request in the stream: locally and, in the same order, to the peer. Holds the lock. */
+  private void enqueue(Request r) {
+    r.id = ++nextId;
+    r.submittedNanos = System.nanoTime();
+    localQueue.add(r);
+    switch (peerState) {
+      case CONNECTED, SYNC_SOURCE -> sendToPeer(r);
+      case DEGRADED -> {
+        markOutOfSync(r);
+        r.remoteDone = true;
+      }
+      default -> {
+        markOutOfSync(r);
+        awaitingFence.add(r);
+        startFencing("peer not connected");
+      }
+    }
+  }
+
+  private void sendToPeer(Request r) {
+    awaitingPeer.put(r.id, r);
+    int flags = r.fua ? Frame.FLAG_FUA : 0;
+    ByteBuffer head = ByteBuffer.allocate(24).putLong(r.id);
+    Runnable onSent = config.protocol() == Protocol.A ? () -> remoteDone(r) : null;
+    switch (r.kind) {
+      case WRITE ->
+          session.send(
+              FrameType.WRITE, flags, onSent, head.putLong(r.offset).flip(), r.data.duplicate());
+      case ZEROES ->
+          session.send(
+              FrameType.ZEROES, flags, onSent, head.putLong(r.offset).putLong(r.length).flip());
+      case FLUSH -> {
+        session.send(FrameType.FLUSH, 0, null, head.flip());
+        if (config.protocol() == Protocol.A) {
+          r.remoteDone = true; // protocol A: a flush is local durability only
+        }
+      }
+      case RESYNC -> session.sendLater(FrameType.RESYNC_DATA, 0, () -> resyncPayload(r), null);
+      case RESYNC_DONE -> {
+        Generations g = meta.metadata().generations().resyncedAsSource();
+        head = ByteBuffer.allocate(40).putLong(r.id).putLong(g.current()).putLong(g.bitmap());
+        session.send(
+            FrameType.RESYNC_DONE,
+            0,
+            null,
+            head.putLong(g.history0()).putLong(g.history1()).flip());
+      }
+    }
+  }
+
+  private ByteBuffer[] resyncPayload(Request r) {
+    ByteBuffer data = r.resyncRead.join();
+    boolean zero = isZero(data);
+    ByteBuffer head =
+        ByteBuffer.allocate(21).putLong(r.id).putLong(r.offset).putInt((int) r.length);
+    head.put((byte) (zero ? 1 : 0)).flip();
+    return zero ? new ByteBuffer[] {head} : new ByteBuffer[] {head, data};
+  }
+
+  private static boolean isZero(ByteBuffer b) {
+    for (int i = b.position(); i < b.limit(); i++) {
+      if (b.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void localWriterLoop() {
+    while (!closed) {
+      Request r;
+      try {
+        r = localQueue.poll(500, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (r == null) {
+        continue;
+      }
+      try {
+        switch (r.kind) {
+          case WRITE -> store.write(r.offset, r.data.duplicate());
+          case ZEROES -> store.writeZeroes(r.offset, r.length);
+          case FLUSH -> store.flush();
+          case RESYNC -> {
+            ByteBuffer data = ByteBuffer.allocate((int) r.length);
+            store.read(r.offset, data);
+            r.resyncRead.complete(data.flip());
+          }
+          case RESYNC_DONE -> {}
+        }
+        if (r.fua) {
+          store.flush();
+        }
+        synchronized (this) {
+          r.localDone = true;
+          tryComplete(r);
+        }
+      } catch (IOException e) {
+        log.error("{}: local disk failed: {}", logPrefix, e.toString());
+        r.resyncRead.completeExceptionally(e);
+        synchronized (this) {
+          fail(r, e);
+        }
+      }
+    }
+  }
+
+  /** The primary answers a request once both of its parts are done. Holds the lock. */
+  private void tryComplete(Request r) {
+    if (r.localDone && r.remoteDone && !r.done.isDone()) {
+      inFlightBytes.release(r.permits);
+      r.done.complete(null);
+    }
+  }
+
+  private void fail(Request r, Throwable e) {
+    if (!r.done.isDone()) {
+      inFlightBytes.release(r.permits);
+      r.done.completeExceptionally(e);
+    }
+  }
+
+  private synchronized void remoteDone(Request r) {
+    r.remoteDone = true;
+    tryComplete(r);
+  }
+
+  private void markOutOfSync(Request r) {
+    if (r.changesData()) {
+      meta.bitmap().setRange(r.offset, r.length);
+    }
+  }
+
+  private void recordActivity(long offset, long length) throws IOException {
+    synchronized (activityLog) {
+      ActivityLog.Change change = activityLog.touch(offset, length);
+      if (change.changed()) {
+        if (!change.evicted().isEmpty()) {
+          // An extent leaves the log only after its out-of-sync bits are on disk.
+          meta.persistBitmap();
+        }
+        meta.write(meta.metadata().withActivityLog(activityLog.extents()));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the peer's answers (primary)
+
+  @Override
+  public void onFrame(PeerSession from, Frame frame) throws IOException {
+    SecondaryApplier secondary;
+    synchronized (this) {
+      if (from != session) {
+        return;
+      }
+      secondary = applier;
+    }
+    switch (frame.type()) {
+      case WRITE_ACK, FLUSH_ACK -> peerCompleted(frame.payload().getLong(0));
+      case RECEIVE_ACK -> peerReceived(frame.payload().getLong(0));
+      case BITMAP -> peerBitmap(frame);
+      default -> {
+        if (secondary == null) {
+          throw new io.hapair.agent.replication.ReplicationProtocolException(
+              frame.type() + " sent to a primary");
+        }
+        secondary.enqueue(frame);
+      }
+    }
+  }
+
+  private synchronized void peerReceived(long id) {
+    Request r = awaitingPeer.get(id);
+    if (r != null && config.protocol() == Protocol.B) {
+      r.remoteDone = true;
+      tryComplete(r);
+    }
+  }
+
+  private void peerCompleted(long id) {
+    Request r;
+    ResyncSource running;
+    synchronized (this) {
+      r = awaitingPeer.remove(id);
+      if (r == null) {
+        return;
+      }
+      r.remoteDone = true;
+      tryComplete(r);
+      running = resync;
+    }
+    if (r.kind == Request.Kind.RESYNC && running != null) {
+      running.acknowledged(r.offset, r.length);
+    } else if (r.kind == Request.Kind.RESYNC_DONE) {
+      resyncFinished();
+    }
+  }
+
+  // ---------------------------------------------------------------- losing the peer
+
+  @Override
+  public void onClosed(PeerSession closedSession, String reason) {
+    synchronized (this) {
+      if (closedSession != session) {
+        return;
+      }
+      session = null;
+      if (applier != null) {
+        applier.stop();
+        applier = null;
+      }
+      if (resync != null) {
+        resync.stop();
+        resync = null;
+      }
+      log.warn("{}: replication link to {} closed: {}", logPrefix, config.peerNode(), reason);
+      if (role != Role.PRIMARY || closed) {
+        // A volume going away acknowledges nothing more, so its peer lacks nothing: no fencing.
+        return;
+      }
+      // Whatever the peer has not confirmed may be missing there.
+      for (Request r : awaitingPeer.values()) {
+        markOutOfSync(r);
+        if (!r.remoteDone) {
+          awaitingFence.add(r);
+        }
+      }
+      awaitingPeer.clear();
+      peerState = PeerState.FENCING;
+      startFencing(reason);
+    }
+  }
+
+  /** Records the peer as outdated at the witness; held writes are answered once it is. */
+  private void startFencing(String why) {
+    if (fencingRunning || peerState == PeerState.DEGRADED) {
+      return;
+    }
+    fencingRunning = true;
+    peerState = PeerState.FENCING;
+    long term = epoch;
+    log.info(
+        "{}: outdating {} at the witness before acknowledging alone ({})",
+        logPrefix,
+        config.peerNode(),
+        why);
+    arbiter
+        .read()
+        .thenCompose(
+            record -> {
+              if (record.epoch() != term || !config.node().equals(record.primary())) {
+                throw new ConflictException(
+                    "the witness names "
+                        + record.primary()
+                        + " primary of epoch "
+                        + record.epoch());
+              }
+              return record.isUpToDate(config.peerNode())
+                  ? arbiter.compareAndSwap(record, record.withoutUpToDate(config.peerNode()))
+                  : CompletableFuture.completedFuture(record);
+            })
+        .whenComplete(this::fencingDone);
+  }
+
+  private void fencingDone(WitnessRecord record, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    synchronized (this) {
+      fencingRunning = false;
+      if (cause == null) {
+        try {
+          divergeFromPeer();
+        } catch (IOException e) {
+          fault = "metadata write failed: " + e.getMessage();
+          stopServing(fault);
+          return;
+        }
+        peerState = PeerState.DEGRADED;
+        log.info(
+            "{}: {} recorded as outdated; writing alone, changes tracked in the bitmap",
+            logPrefix,
+            config.peerNode());
+        for (Request r : awaitingFence) {
+          r.remoteDone = true;
+          tryComplete(r);
+        }
+        awaitingFence.clear();
+      } else if (cause instanceof ConflictException) {
+        stopServing("lost the witness record: " + cause.getMessage());
+      } else if (role == Role.PRIMARY && !closed && peerState == PeerState.FENCING) {
+        log.warn(
+            "{}: witness did not answer ({}); writes wait, retrying",
+            logPrefix,
+            cause.getMessage());
+        timers.schedule(this::retryFencing, 200, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private synchronized void retryFencing() {
+    if (peerState == PeerState.FENCING && role == Role.PRIMARY && !closed) {
+      startFencing("retry");
+    }
+  }
+
+  /** A new data generation starts: the peer's data is now the bitmap's base. Holds the lock. */
+  private void divergeFromPeer() throws IOException {
+    Metadata m = meta.metadata();
+    if (m.generations().bitmap() == 0) {
+      meta.persistBitmap();
+      meta.write(m.withGenerations(m.generations().diverge(Generations.fresh())));
+    }
+  }
+
+  /** This node must not answer anything any more: another node may lead. Holds the lock. */
+  private void stopServing(String why) {
+    if (serving) {
+      log.error("{}: stops serving: {}", logPrefix, why);
+    }
+    serving = false;
+    fault = why;
+    ExportUnavailableException e = new ExportUnavailableException(why);
+    awaitingFence.forEach(r -> fail(r, e));
+    awaitingFence.clear();
+    awaitingPeer.values().forEach(r -> fail(r, e));
+    awaitingPeer.clear();
+  }
+
+  /** Drops a peer that has held a request longer than the data-path timeout (DRBD's ko-count). */
+  private void checkDataPath() {
+    PeerSession stuck = null;
+    synchronized (this) {
+      if (session == null || awaitingPeer.isEmpty()) {
+        return;
+      }
+      Request oldest = awaitingPeer.values().iterator().next();
+      if (System.nanoTime() - oldest.submittedNanos > config.dataTimeout().toNanos()) {
+        stuck = session;
+      }
+    }
+    if (stuck != null) {
+      stuck.close(
+          "peer did not complete a request within " + config.dataTimeout().toMillis() + " ms");
+    }
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  /**
+   * Becomes primary of the next epoch, if this node's data is current and the witness agrees. The
+   * peer, if connected, is disconnected and resynced from the bitmap when it returns.
+   */
+  public CompletableFuture<Long> promote() {
+    PeerSession old;
+    synchronized (this) {
+      if (role == Role.PRIMARY) {
+        return CompletableFuture.completedFuture(epoch);
+      }
+      DiskState disk = meta.metadata().diskState();
+      if (disk != DiskState.UP_TO_DATE) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(logPrefix + ": refusing to promote a disk that is " + disk));
+      }
+      old = session;
+    }
+    if (old != null) {
+      old.close("promoting");
+    }
+    long seen = meta.metadata().highestEpoch();
+    return arbiter
+        .read()
+        .thenCompose(
+            record -> {
+              if (!record.pairUid().equals(config.pairUid()) || record.epoch() < seen) {
+                throw new IllegalStateException(
+                    "witness record of pair "
+                        + record.pairUid()
+                        + " at epoch "
+                        + record.epoch()
+                        + " is older than epoch "
+                        + seen
+                        + " seen here: automation stopped");
+              }
+              if (!record.isUpToDate(config.node())) {
+                throw new IllegalStateException(
+                    "the witness does not list "
+                        + config.node()
+                        + " as up to date: refusing to promote");
+              }
+              return arbiter.compareAndSwap(record, record.promoted(config.node()));
+            })
+        .thenApply(this::becomePrimary);
+  }
+
+  private synchronized long becomePrimary(WitnessRecord record) {
+    try {
+      Metadata m = meta.metadata();
+      Generations g = m.generations().diverge(Generations.fresh());
+      meta.persistBitmap();
+      meta.write(m.withRole(Role.PRIMARY).withHighestEpoch(record.epoch()).withGenerations(g));
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+    role = Role.PRIMARY;
+    epoch = record.epoch();
+    serving = true;
+    fault = null;
+    peerState = PeerState.DEGRADED;
+    log.info(
+        "{}: primary of epoch {}; {} is outdated until it resyncs",
+        logPrefix,
+        epoch,
+        config.peerNode());
+    return epoch;
+  }
+
+  /** Stops serving, lets requests in flight finish (bounded), and becomes secondary. */
+  public void demote() throws IOException {
+    PeerSession old;
+    synchronized (this) {
+      if (role != Role.PRIMARY) {
+        return;
+      }
+      serving = false;
+    }
+    try {
+      if (inFlightBytes.tryAcquire((int) (MAX_IN_FLIGHT_BYTES / 4096), 10, TimeUnit.SECONDS)) {
+        inFlightBytes.release((int) (MAX_IN_FLIGHT_BYTES / 4096));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      store.flush();
+      meta.persistBitmap();
+      meta.write(meta.metadata().withRole(Role.SECONDARY));
+      role = Role.SECONDARY;
+      peerState = PeerState.NONE;
+      old = session;
+    }
+    if (old != null) {
+      old.close("demoted");
+    }
+    log.info("{}: demoted to secondary", logPrefix);
+  }
+
+  // ---------------------------------------------------------------- connecting
+
+  /** What this node says in its HELLO. */
+  public synchronized Hello hello(byte[] nonce, byte[] peerNonce) {
+    Metadata m = meta.metadata();
+    return new Hello(
+        LinkHandshake.MIN_VERSION,
+        LinkHandshake.MAX_VERSION,
+        nonce,
+        peerNonce,
+        config.pairUid(),
+        config.group(),
+        config.node(),
+        role,
+        m.diskState(),
+        store.size(),
+        m.regionSize(),
+        role == Role.PRIMARY ? epoch : 0,
+        m.highestEpoch(),
+        m.generations(),
+        config.protocol().ordinal());
+  }
+
+  /** Whether the connector should look for the peer. */
+  public synchronized boolean wantsPeer() {
+    return !closed && (session == null || !session.isOpen()) && !fencingRunning;
+  }
+
+  /** Takes a freshly opened link: decides who is ahead and starts replicating or resyncing. */
+  public void attach(PeerSession s) {
+    String refusal;
+    synchronized (this) {
+      refusal = refusal(s);
+      if (refusal == null) {
+        session = s;
+        peerBitmapComplete = false;
+        Hello peer = s.peer();
+        if (peer.role() == Role.PRIMARY) {
+          applier =
+              new SecondaryApplier(
+                  s, store, volumeTarget(), peer.protocolCode() == Protocol.B.ordinal(), logPrefix);
+          try {
+            meta.write(meta.metadata().withHighestEpoch(peer.epoch()));
+          } catch (IOException e) {
+            refusal = "metadata write failed: " + e.getMessage();
+          }
+        }
+      }
+    }
+    if (refusal != null) {
+      log.warn("{}: refusing link to {}: {}", logPrefix, config.peerNode(), refusal);
+      s.close(refusal);
+      return;
+    }
+    log.info("{}: replication link to {} up (epoch {})", logPrefix, config.peerNode(), s.epoch());
+    s.start(this);
+    if (s.peer().role() == Role.PRIMARY) {
+      sendBitmap(s);
+    }
+  }
+
+  /** Why a link may not be used, or null. Holds the lock. */
+  private String refusal(PeerSession s) {
+    Hello peer = s.peer();
+    if (session != null && session.isOpen()) {
+      return "already connected";
+    }
+    if (fencingRunning) {
+      return "still recording the peer as outdated";
+    }
+    if (peer.size() != store.size() || peer.regionSize() != meta.metadata().regionSize()) {
+      return "peer's disk is " + peer.size() + " bytes in regions of " + peer.regionSize();
+    }
+    if (role == Role.PRIMARY && peer.role() == Role.PRIMARY) {
+      return "both nodes are primary (epochs " + epoch + " and " + peer.epoch() + ")";
+    }
+    if (role == Role.PRIMARY && peer.highestEpoch() > epoch) {
+      stopServing(
+          "peer has seen epoch " + peer.highestEpoch() + ", newer than this primary's " + epoch);
+      return fault;
+    }
+    if (peer.role() == Role.PRIMARY && peer.epoch() < meta.metadata().highestEpoch()) {
+      return "peer claims epoch "
+          + peer.epoch()
+          + " but epoch "
+          + meta.metadata().highestEpoch()
+          + " was seen here";
+    }
+    SyncDecision.Outcome outcome =
+        SyncDecision.decide(meta.metadata().generations(), role, peer.generations(), peer.role());
+    if (outcome == SyncDecision.Outcome.SPLIT_BRAIN || outcome == SyncDecision.Outcome.UNRELATED) {
+      fault =
+          outcome == SyncDecision.Outcome.SPLIT_BRAIN
+              ? "split brain: both nodes changed data separately; resolve by hand"
+              : "the peer's data has no common history with this node's";
+      return fault;
+    }
+    if (role == Role.PRIMARY
+        && (outcome == SyncDecision.Outcome.TARGET
+            || outcome == SyncDecision.Outcome.FULL_TARGET)) {
+      return "the peer's data is newer than this primary's";
+    }
+    if (role == Role.PRIMARY) {
+      resyncPlan = outcome;
+    }
+    return null;
+  }
+
+  private SyncDecision.Outcome resyncPlan = SyncDecision.Outcome.IN_SYNC;
+
+  /** The secondary tells the primary which regions it may have changed (its own bitmap). */
+  private void sendBitmap(PeerSession s) {
+    Bitmap bitmap = meta.bitmap();
+    for (int page = 0; page < bitmap.pages(); page++) {
+      byte[] bytes = bitmap.page(page);
+      if (!isZero(ByteBuffer.wrap(bytes))) {
+        s.send(
+            FrameType.BITMAP,
+            0,
+            null,
+            ByteBuffer.allocate(4).putInt(0, page),
+            ByteBuffer.wrap(bytes));
+      }
+    }
+    s.send(FrameType.BITMAP, BITMAP_LAST, null, ByteBuffer.allocate(4).putInt(0, -1));
+  }
+
+  private static final int BITMAP_LAST = 2;
+
+  private void peerBitmap(Frame frame) throws IOException {
+    ByteBuffer p = frame.payload();
+    int page = p.getInt();
+    if ((frame.flags() & BITMAP_LAST) == 0) {
+      if (page < 0 || page >= meta.bitmap().pages() || p.remaining() != Bitmap.PAGE_BYTES) {
+        throw new io.hapair.agent.replication.ReplicationProtocolException(
+            "bad BITMAP page " + page);
+      }
+      byte[] bytes = new byte[Bitmap.PAGE_BYTES];
+      p.get(bytes);
+      meta.bitmap().orPage(page, bytes);
+      return;
+    }
+    startReplicating();
+  }
+
+  /** The primary has both bitmaps: replicate, resyncing first if anything differs. */
+  private void startReplicating() {
+    synchronized (this) {
+      if (role != Role.PRIMARY || session == null || peerBitmapComplete) {
+        return;
+      }
+      peerBitmapComplete = true;
+      boolean full = resyncPlan == SyncDecision.Outcome.FULL_SOURCE;
+      if (full) {
+        meta.bitmap().setRange(0, store.size());
+      }
+      if (meta.bitmap().cardinality() == 0 && resyncPlan == SyncDecision.Outcome.IN_SYNC) {
+        peerState = PeerState.CONNECTED;
+        log.info("{}: {} is in sync", logPrefix, config.peerNode());
+        markPeerUpToDate();
+        return;
+      }
+      peerState = PeerState.SYNC_SOURCE;
+      resync = new ResyncSource(this, meta.bitmap(), config.resyncBytesPerSecond(), logPrefix);
+      log.info(
+          "{}: resyncing {} bytes to {}{}",
+          logPrefix,
+          meta.bitmap().outOfSyncBytes(),
+          config.peerNode(),
+          full ? " (full sync)" : "");
+    }
+    resync.start();
+  }
+
+  /** Called by the resync: submits one region range to the ordered stream. */
+  boolean submitResync(long offset, int length) {
+    synchronized (this) {
+      if (peerState != PeerState.SYNC_SOURCE || session == null) {
+        return false;
+      }
+      Request r = new Request(Request.Kind.RESYNC, offset, length, null, false, 0);
+      r.remoteDone = true; // no client waits for a resync request
+      enqueue(r);
+      resyncedBytes.addAndGet(length);
+      return true;
+    }
+  }
+
+  /** Called by the resync when every bit is clear: the target flushes and becomes current. */
+  void submitResyncDone() {
+    synchronized (this) {
+      if (peerState != PeerState.SYNC_SOURCE || session == null) {
+        return;
+      }
+      Request r = new Request(Request.Kind.RESYNC_DONE, 0, 0, null, false, 0);
+      r.remoteDone = true;
+      enqueue(r);
+    }
+  }
+
+  private void resyncFinished() {
+    synchronized (this) {
+      try {
+        Metadata m = meta.metadata();
+        meta.persistBitmap();
+        meta.write(m.withGenerations(m.generations().resyncedAsSource()));
+      } catch (IOException e) {
+        fault = "metadata write failed: " + e.getMessage();
+        return;
+      }
+      resync = null;
+      peerState = PeerState.CONNECTED;
+      log.info("{}: resync of {} done", logPrefix, config.peerNode());
+    }
+    markPeerUpToDate();
+  }
+
+  /** Records the peer as current again at the witness (the link is up and it is in sync). */
+  private void markPeerUpToDate() {
+    long term = epoch();
+    arbiter
+        .read()
+        .thenCompose(
+            record ->
+                record.epoch() == term && !record.isUpToDate(config.peerNode())
+                    ? arbiter.compareAndSwap(record, record.withUpToDate(config.peerNode()))
+                    : CompletableFuture.completedFuture(record))
+        .whenComplete(
+            (record, failure) -> {
+              if (failure != null) {
+                log.warn(
+                    "{}: could not record {} as up to date: {}",
+                    logPrefix,
+                    config.peerNode(),
+                    failure.getMessage());
+              }
+            });
+  }
+
+  private SecondaryApplier.Target volumeTarget() {
+    return new SecondaryApplier.Target() {
+      @Override
+      public void becomingInconsistent() throws IOException {
+        synchronized (ReplicatedVolume.this) {
+          Metadata m = meta.metadata();
+          if (m.diskState() != DiskState.INCONSISTENT) {
+            meta.write(m.withDiskState(DiskState.INCONSISTENT));
+            log.info("{}: resync target: Inconsistent until the resync completes", logPrefix);
+          }
+        }
+      }
+
+      @Override
+      public void resyncCompleted(Generations source) throws IOException {
+        synchronized (ReplicatedVolume.this) {
+          meta.bitmap().clearAll();
+          meta.persistBitmap();
+          meta.write(
+              meta.metadata()
+                  .withDiskState(DiskState.UP_TO_DATE)
+                  .withGenerations(Generations.resyncedAsTarget(source)));
+          log.info("{}: resync complete: UpToDate", logPrefix);
+        }
+      }
+
+      @Override
+      public void diskFailed(IOException e) {
+        synchronized (ReplicatedVolume.this) {
+          fault = "local disk failed: " + e.getMessage();
+        }
+      }
+    };
+  }
+
+  /**
+   * Stops at once without a final metadata write, as a crash or a kill would leave it: for fault
+   * injection. The metadata keeps saying "not shut down cleanly".
+   */
+  public void abandon() throws IOException {
+    PeerSession s;
+    synchronized (this) {
+      closed = true;
+      serving = false;
+      s = session;
+    }
+    if (s != null) {
+      s.close("volume abandoned");
+    }
+    timers.shutdownNow();
+    meta.close();
+  }
+
+  @Override
+  public void close() throws IOException {
+    PeerSession s;
+    synchronized (this) {
+      closed = true;
+      serving = false;
+      s = session;
+    }
+    if (s != null) {
+      s.close("volume closed");
+    }
+    timers.shutdownNow();
+    synchronized (this) {
+      store.flush();
+      meta.persistBitmap();
+      meta.write(meta.metadata().withCleanShutdown(true).withActivityLog(List.of()));
+      meta.close();
+    }
+  }
+}

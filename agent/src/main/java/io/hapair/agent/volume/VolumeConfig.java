@@ -1,0 +1,47 @@
+package io.hapair.agent.volume;
+
+import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything one node needs to run one service group's volume.
+ *
+ * @param pairKey the pair's shared key for the replication link's HMAC, or null (unauthenticated,
+ *     for tests on loopback only)
+ * @param dataTimeout a peer that has not completed a request in this time is dropped and outdated
+ * @param initialSyncSource the node whose existing data seeds a new pair, or null (only blank disks
+ *     are initialized)
+ */
+public record VolumeConfig(
+    String pairUid,
+    String group,
+    String node,
+    String peerNode,
+    InetSocketAddress listen,
+    InetSocketAddress peer,
+    Path disk,
+    Path metadata,
+    Protocol protocol,
+    int regionSize,
+    long resyncBytesPerSecond,
+    Duration heartbeatInterval,
+    Duration deadAfter,
+    Duration dataTimeout,
+    String initialSyncSource,
+    byte[] pairKey) {
+
+  /** The node with the lower name dials; the other accepts. Roles play no part in it. */
+  public boolean dials() {
+    return node.compareTo(peerNode) < 0;
+  }
+
+  public boolean isInitialSyncSource() {
+    return node.equals(initialSyncSource);
+  }
+
+  public String logPrefix() {
+    return "pair " + pairUid + " group " + group + " node " + node;
+  }
+}
