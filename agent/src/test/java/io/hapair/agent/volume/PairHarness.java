@@ -34,6 +34,7 @@ final class PairHarness implements AutoCloseable {
   final Node a;
   final Node b;
   long resyncRate = 0;
+  String initialSyncSource;
 
   PairHarness(Path dir, Protocol protocol, byte[] key) throws IOException {
     this.dir = dir;
