@@ -1,14 +1,22 @@
 package io.hapair.agent;
 
+import io.hapair.agent.standalone.ConfigException;
+import io.hapair.agent.standalone.ConfigLoader;
+import io.hapair.agent.standalone.NodeRunner;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** `java -jar hapair-agent.jar`: the node agent. Its subcommands arrive with the data plane. */
+/** `java -jar hapair-agent.jar`: the node agent. */
 @Command(
     name = "hapair-agent",
     mixinStandardHelpOptions = true,
     version = "hapair-agent 0.1.0-SNAPSHOT",
-    description = "The hapair node agent: replication, NBD export, failover, virtual IP.")
+    description = "The hapair node agent: replication, NBD export, failover, virtual IP.",
+    subcommands = {AgentMain.Run.class})
 public final class AgentMain implements Runnable {
 
   public static void main(String[] args) {
@@ -18,5 +26,40 @@ public final class AgentMain implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /** Standalone mode: this node's part of the pair described in a YAML file. */
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = "Run from a standalone config file.")
+  static final class Run implements Callable<Integer> {
+    @Option(
+        names = {"-c", "--config"},
+        required = true,
+        description = "The standalone YAML file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      NodeRunner runner;
+      try {
+        runner = NodeRunner.start(ConfigLoader.load(config));
+      } catch (ConfigException e) {
+        System.err.println("hapair-agent: " + e.getMessage());
+        return 2;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    runner.close();
+                    stopped.countDown();
+                  },
+                  "hapair-shutdown"));
+      stopped.await();
+      return 0;
+    }
   }
 }

@@ -1,0 +1,149 @@
+package io.hapair.agent.standalone;
+
+import io.hapair.agent.disk.FileBlockStore;
+import io.hapair.agent.nbd.NbdServer;
+import io.hapair.agent.volume.PeerConnector;
+import io.hapair.agent.volume.ReplicatedVolume;
+import io.hapair.agent.volume.VolumeConfig;
+import io.hapair.agent.witness.SoloArbiter;
+import io.hapair.api.spec.Durations;
+import io.hapair.api.spec.GroupSpec;
+import io.hapair.api.spec.IpAddresses;
+import io.hapair.api.spec.Quantities;
+import io.hapair.api.v1alpha1.ExportSpec;
+import io.hapair.api.v1alpha1.FailoverSpec;
+import io.hapair.api.v1alpha1.PairNode;
+import io.hapair.api.v1alpha1.VolumeSpec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs this node's part of every service group of a standalone config. */
+public final class NodeRunner implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(NodeRunner.class);
+
+  private final List<Closeable> open = new ArrayList<>();
+
+  public static NodeRunner start(StandaloneConfig config) throws ConfigException, IOException {
+    NodeRunner runner = new NodeRunner();
+    try {
+      for (GroupSpec group : GroupSpec.of(config.pair, config.spec)) {
+        runner.startGroup(config, group);
+      }
+    } catch (ConfigException | IOException | RuntimeException e) {
+      runner.close();
+      throw e;
+    }
+    return runner;
+  }
+
+  private void startGroup(StandaloneConfig config, GroupSpec group)
+      throws ConfigException, IOException {
+    PairNode me = nodeNamed(config, config.node);
+    PairNode peer = config.spec.getNodes().stream().filter(n -> n != me).findFirst().orElseThrow();
+    VolumeSpec volume = group.volume();
+    if (volume == null) {
+      throw new ConfigException(group.fieldPath() + ".volume: required");
+    }
+    int port = volume.getPort() == null ? 7788 : volume.getPort();
+    FailoverSpec failover =
+        config.spec.getFailover() == null ? new FailoverSpec() : config.spec.getFailover();
+    Duration heartbeat =
+        Durations.parse(
+            failover.getHeartbeatInterval() == null ? "100ms" : failover.getHeartbeatInterval());
+    int missed = failover.getMissedHeartbeats() == null ? 5 : failover.getMissedHeartbeats();
+    Path disk = Path.of(me.getDisk() != null ? me.getDisk() : volume.getDisk());
+    byte[] key = config.keyFile == null ? null : Files.readAllBytes(Path.of(config.keyFile));
+    VolumeConfig vc =
+        new VolumeConfig(
+            config.uid(),
+            group.name(),
+            me.getName(),
+            peer.getName(),
+            new InetSocketAddress(IpAddresses.parse(me.getAddress()), port),
+            new InetSocketAddress(IpAddresses.parse(peer.getAddress()), port),
+            disk,
+            Path.of(config.stateDir).resolve(group.name() + ".meta"),
+            volume.getProtocol() == null ? VolumeSpec.Protocol.C : volume.getProtocol(),
+            4096,
+            Quantities.parseBytes(
+                volume.getResyncRate() == null ? "100Mi" : volume.getResyncRate()),
+            heartbeat,
+            heartbeat.multipliedBy(missed),
+            Duration.ofSeconds(6),
+            volume.getInitialSyncSource(),
+            key);
+    Files.createDirectories(Path.of(config.stateDir));
+    FileBlockStore store = FileBlockStore.open(disk);
+    open.add(store);
+    SoloArbiter witness =
+        new SoloArbiter(config.uid(), Set.of(me.getName(), peer.getName()), () -> 0L);
+    ReplicatedVolume replicated = ReplicatedVolume.open(vc, store, witness);
+    open.add(0, replicated);
+    open.add(0, new PeerConnector(replicated));
+    String preferred =
+        group.preferredNode() != null
+            ? group.preferredNode()
+            : config.spec.getNodes().get(0).getName();
+    if (preferred.equals(me.getName())) {
+      try {
+        replicated.promote().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IOException(vc.logPrefix() + ": could not become primary: " + e.getMessage(), e);
+      }
+      open.add(0, exportOf(vc, group, replicated));
+    }
+    log.info(
+        "{}: running ({} protocol {})",
+        vc.logPrefix(),
+        preferred.equals(me.getName()) ? "primary," : "secondary,",
+        vc.protocol());
+  }
+
+  private static NbdServer exportOf(VolumeConfig vc, GroupSpec group, ReplicatedVolume volume)
+      throws ConfigException, IOException {
+    ExportSpec export = group.export() == null ? new ExportSpec() : group.export();
+    if (export.getBind() != ExportSpec.Bind.Loopback
+        || export.getTls() != ExportSpec.Tls.Disabled) {
+      throw new ConfigException(
+          group.fieldPath()
+              + ".export: only bind: Loopback with tls: Disabled is available in"
+              + " standalone mode so far (NBD over TLS on the virtual IP is not built yet)");
+    }
+    int port = export.getPort() == null ? 10809 : export.getPort();
+    return new NbdServer(
+        volume,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+        null,
+        vc.logPrefix());
+  }
+
+  private static PairNode nodeNamed(StandaloneConfig config, String name) {
+    return config.spec.getNodes().stream()
+        .filter(n -> name.equals(n.getName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    for (Closeable c : open) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("closing {} failed: {}", c, e.toString());
+      }
+    }
+    open.clear();
+  }
+}

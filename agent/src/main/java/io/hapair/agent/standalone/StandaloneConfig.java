@@ -1,0 +1,38 @@
+package io.hapair.agent.standalone;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.hapair.api.v1alpha1.HAPairSpec;
+
+/**
+ * The standalone agent's file: the HAPair spec as in Kubernetes, plus what Kubernetes would
+ * otherwise provide (this node's name, where to keep state, the pair's key, the witness).
+ */
+public class StandaloneConfig {
+  /** The pair's name: the service group's name in ActivePassive mode. */
+  @JsonProperty(required = true)
+  public String pair;
+
+  /** The pair's unique id, written into both nodes' metadata; defaults to the name. */
+  public String uid;
+
+  /** Which of spec.nodes this agent is. */
+  @JsonProperty(required = true)
+  public String node;
+
+  /** Directory for the volumes' metadata files. */
+  @JsonProperty(required = true)
+  public String stateDir;
+
+  /** File holding the pair's shared key (any bytes, 32 or more); authenticates the link. */
+  public String keyFile;
+
+  /** "none": the preferred primary keeps its role alone; the other never promotes itself. */
+  public String witness = "none";
+
+  @JsonProperty(required = true)
+  public HAPairSpec spec;
+
+  public String uid() {
+    return uid == null ? pair : uid;
+  }
+}
