@@ -26,7 +26,6 @@ public final class NbdServer implements Closeable {
   private final SSLContext tls;
   private final ServerSocket listener;
   private final ExecutorService sessions;
-  private final ExecutorService readers;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final String logPrefix;
 
@@ -49,9 +48,6 @@ public final class NbdServer implements Closeable {
     AtomicInteger n = new AtomicInteger();
     this.sessions =
         Executors.newCachedThreadPool(r -> daemon(r, "nbd-session-" + n.incrementAndGet()));
-    AtomicInteger m = new AtomicInteger();
-    this.readers =
-        Executors.newFixedThreadPool(4, r -> daemon(r, "nbd-read-" + m.incrementAndGet()));
     sessions.execute(this::acceptLoop);
   }
 
@@ -87,7 +83,7 @@ public final class NbdServer implements Closeable {
       boolean transmit = new NbdHandshake(connection, export, tls, logPrefix, client).run();
       if (transmit) {
         log.info("{}: NBD client {} attached to export {}", logPrefix, client, export.name());
-        new NbdTransmission(connection, export, readers, logPrefix, client).run();
+        new NbdTransmission(connection, export, logPrefix, client).run();
       }
     } catch (NbdProtocolException e) {
       log.warn("{}: closing NBD connection from {}: {}", logPrefix, client, e.getMessage());
@@ -108,6 +104,5 @@ public final class NbdServer implements Closeable {
       socket.close();
     }
     sessions.shutdownNow();
-    readers.shutdownNow();
   }
 }

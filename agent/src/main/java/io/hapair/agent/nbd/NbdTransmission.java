@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,18 +20,15 @@ final class NbdTransmission {
 
   private final NbdConnection c;
   private final NbdExport export;
-  private final ExecutorService readers;
   private final String logPrefix;
   private final String client;
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final Object replyLock = new Object();
   private volatile IOException replyFailure;
 
-  NbdTransmission(
-      NbdConnection c, NbdExport export, ExecutorService readers, String logPrefix, String client) {
+  NbdTransmission(NbdConnection c, NbdExport export, String logPrefix, String client) {
     this.c = c;
     this.export = export;
-    this.readers = readers;
     this.logPrefix = logPrefix;
     this.client = client;
   }
@@ -63,6 +59,9 @@ final class NbdTransmission {
           inFlight.release(); // the request died before anything could reply to it
           throw e;
         }
+        if (c.in.available() == 0) {
+          flushReplies(); // nothing more queued by the client: send what this thread wrote
+        }
       }
     } finally {
       // Let requests already accepted finish (bounded), so their outcome is not lost locally.
@@ -91,7 +90,8 @@ final class NbdTransmission {
           reply(cookie, Nbd.EINVAL, null);
           return;
         }
-        readers.execute(() -> read(cookie, offset, (int) length));
+        // Page-cache reads are microseconds: serving them here avoids a thread hand-off.
+        read(cookie, offset, (int) length);
       }
       case Nbd.CMD_FLUSH -> complete(cookie, export.flush());
       case Nbd.CMD_TRIM, Nbd.CMD_WRITE_ZEROES -> {
@@ -117,15 +117,17 @@ final class NbdTransmission {
     ByteBuffer data = ByteBuffer.allocate(length);
     try {
       export.read(offset, data);
-      reply(cookie, 0, data.array());
+      reply(cookie, 0, data.array(), false);
+    } catch (ExportUnavailableException e) {
+      reply(cookie, Nbd.ESHUTDOWN, null, false);
     } catch (IOException e) {
       log.warn("{}: read at {} for {} failed: {}", logPrefix, offset, client, e.toString());
-      reply(cookie, Nbd.EIO, null);
+      reply(cookie, Nbd.EIO, null, false);
     }
   }
 
   private void complete(long cookie, CompletableFuture<Void> operation) {
-    operation.whenComplete((ok, failure) -> reply(cookie, errorOf(failure), null));
+    operation.whenComplete((ok, failure) -> reply(cookie, errorOf(failure), null, true));
   }
 
   private int errorOf(Throwable failure) {
@@ -140,8 +142,15 @@ final class NbdTransmission {
     return Nbd.EIO;
   }
 
-  /** Writes one simple reply; a node that may no longer serve answers ESHUTDOWN instead. */
   private void reply(long cookie, int error, byte[] data) {
+    reply(cookie, error, data, false);
+  }
+
+  /**
+   * Writes one simple reply; a node that may no longer serve answers ESHUTDOWN instead. Replies
+   * written on the session thread are flushed when the client has nothing more queued.
+   */
+  private void reply(long cookie, int error, byte[] data, boolean flush) {
     int code = error == 0 && !export.mayServe() ? Nbd.ESHUTDOWN : error;
     try {
       synchronized (replyLock) {
@@ -151,12 +160,24 @@ final class NbdTransmission {
         if (code == 0 && data != null) {
           c.out.write(data);
         }
-        c.out.flush();
+        if (flush) {
+          c.out.flush();
+        }
       }
     } catch (IOException e) {
       replyFailure = e;
     } finally {
       inFlight.release();
+    }
+  }
+
+  private void flushReplies() {
+    try {
+      synchronized (replyLock) {
+        c.out.flush();
+      }
+    } catch (IOException e) {
+      replyFailure = e;
     }
   }
 

@@ -773,6 +773,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     if (fencingRunning) {
       return "still recording the peer as outdated";
     }
+    if (s.local().role() != role || s.local().epoch() != (role == Role.PRIMARY ? epoch : 0)) {
+      // Promoted or demoted while the handshake ran: the peer was told something no longer true.
+      return "role changed during the handshake";
+    }
     if (peer.size() != store.size() || peer.regionSize() != meta.metadata().regionSize()) {
       return "peer's disk is " + peer.size() + " bytes in regions of " + peer.regionSize();
     }
