@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "hapair-agent 0.1.0-SNAPSHOT",
     description = "The hapair node agent: replication, NBD export, failover, virtual IP.",
-    subcommands = {AgentMain.Run.class})
+    subcommands = {AgentMain.Run.class, AgentMain.Certs.class})
 public final class AgentMain implements Runnable {
 
   public static void main(String[] args) {
@@ -26,6 +26,33 @@ public final class AgentMain implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /** Creates a pair's CA, NBD server and client certificates (standalone mode, tests). */
+  @Command(
+      name = "certs",
+      mixinStandardHelpOptions = true,
+      description = "Create a pair's CA, NBD server and client certificates as PEM files.")
+  static final class Certs implements Callable<Integer> {
+    @Option(names = "--dir", required = true, description = "Where to write the PEM files.")
+    Path dir;
+
+    @Option(names = "--pair", required = true, description = "The pair's name.")
+    String pair;
+
+    @Option(
+        names = "--server-name",
+        required = true,
+        description = "A DNS name or IP the NBD server is reached at (the VIP); repeat for more.")
+    java.util.List<String> serverNames;
+
+    @Override
+    public Integer call() throws Exception {
+      io.hapair.agent.tls.PairCertificates.generate(dir, pair, serverNames);
+      System.out.println(
+          "wrote " + dir + "/{ca-cert,server-cert,server-key,client-cert,client-key}.pem");
+      return 0;
+    }
   }
 
   /** Standalone mode: this node's part of the pair described in a YAML file. */

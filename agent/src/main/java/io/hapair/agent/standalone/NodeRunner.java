@@ -101,7 +101,7 @@ public final class NodeRunner implements Closeable {
       } catch (Exception e) {
         throw new IOException(vc.logPrefix() + ": could not become primary: " + e.getMessage(), e);
       }
-      open.add(0, exportOf(vc, group, replicated));
+      open.add(0, exportOf(config, vc, group, replicated));
     }
     log.info(
         "{}: running ({} protocol {})",

@@ -26,6 +26,12 @@ public class StandaloneConfig {
   /** File holding the pair's shared key (any bytes, 32 or more); authenticates the link. */
   public String keyFile;
 
+  /**
+   * Directory with the pair's TLS files (ca-cert.pem, server-cert.pem, server-key.pem), needed when
+   * spec.export.tls is Required; `hapair-agent certs` creates them.
+   */
+  public String tlsDir;
+
   /** "none": the preferred primary keeps its role alone; the other never promotes itself. */
   public String witness = "none";
 
