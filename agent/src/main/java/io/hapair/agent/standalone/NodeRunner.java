@@ -2,6 +2,7 @@ package io.hapair.agent.standalone;
 
 import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.nbd.NbdServer;
+import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.volume.PeerConnector;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.volume.VolumeConfig;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,22 +112,29 @@ public final class NodeRunner implements Closeable {
         vc.protocol());
   }
 
-  private static NbdServer exportOf(VolumeConfig vc, GroupSpec group, ReplicatedVolume volume)
+  private static NbdServer exportOf(
+      StandaloneConfig config, VolumeConfig vc, GroupSpec group, ReplicatedVolume volume)
       throws ConfigException, IOException {
     ExportSpec export = group.export() == null ? new ExportSpec() : group.export();
-    if (export.getBind() != ExportSpec.Bind.Loopback
-        || export.getTls() != ExportSpec.Tls.Disabled) {
+    if (export.getBind() != ExportSpec.Bind.Loopback) {
       throw new ConfigException(
           group.fieldPath()
-              + ".export: only bind: Loopback with tls: Disabled is available in"
-              + " standalone mode so far (NBD over TLS on the virtual IP is not built yet)");
+              + ".export.bind: only Loopback is available in standalone mode so far"
+              + " (serving on the virtual IP arrives with the virtual IP itself)");
+    }
+    SSLContext tls = null;
+    if (export.getTls() != ExportSpec.Tls.Disabled) {
+      if (config.tlsDir == null) {
+        throw new ConfigException(
+            "tlsDir: required while "
+                + group.fieldPath()
+                + ".export.tls is Required (create the files with: hapair-agent certs)");
+      }
+      tls = TlsContexts.server(Path.of(config.tlsDir));
     }
     int port = export.getPort() == null ? 10809 : export.getPort();
     return new NbdServer(
-        volume,
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-        null,
-        vc.logPrefix());
+        volume, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), tls, vc.logPrefix());
   }
 
   private static PairNode nodeNamed(StandaloneConfig config, String name) {
