@@ -14,7 +14,9 @@ public enum FrameType {
   BITMAP(10),
   PING(11),
   PONG(12),
-  BYE(13);
+  BYE(13),
+  VERIFY(14),
+  VERIFY_ACK(15);
 
   final int code;
 

@@ -14,6 +14,7 @@ import io.hapair.api.spec.Quantities;
 import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FailoverSpec;
 import io.hapair.api.v1alpha1.PairNode;
+import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec;
 import java.io.Closeable;
 import java.io.IOException;
@@ -84,6 +85,9 @@ public final class NodeRunner implements Closeable {
             heartbeat.multipliedBy(missed),
             Duration.ofSeconds(6),
             volume.getInitialSyncSource(),
+            volume.getVerifyAlgorithm() == null
+                ? VerifyAlgorithm.CRC32C
+                : volume.getVerifyAlgorithm(),
             key);
     Files.createDirectories(Path.of(config.stateDir));
     FileBlockStore store = FileBlockStore.open(disk);

@@ -295,6 +295,12 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         }
       }
       case RESYNC -> session.sendLater(FrameType.RESYNC_DATA, 0, () -> resyncPayload(r), null);
+      case VERIFY ->
+          session.send(
+              FrameType.VERIFY,
+              verifyFlag(),
+              null,
+              head.putLong(r.offset).putLong(r.length).flip());
       case RESYNC_DONE -> {
         Generations g = meta.metadata().generations().resyncedAsSource();
         head = ByteBuffer.allocate(40).putLong(r.id).putLong(g.current()).putLong(g.bitmap());
@@ -347,6 +353,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             r.resyncRead.complete(data.flip());
           }
           case RESYNC_DONE -> {}
+          case VERIFY -> {
+            ByteBuffer data = ByteBuffer.allocate((int) r.length);
+            store.read(r.offset, data);
+            r.localDigests.complete(
+                RegionDigests.of(
+                    data.flip(), meta.metadata().regionSize(), config.verifyAlgorithm()));
+          }
         }
         if (r.fua) {
           store.flush();
@@ -418,6 +431,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     switch (frame.type()) {
       case WRITE_ACK, FLUSH_ACK -> peerCompleted(frame.payload().getLong(0));
       case RECEIVE_ACK -> peerReceived(frame.payload().getLong(0));
+      case VERIFY_ACK -> peerVerified(frame.payload());
       case BITMAP -> peerBitmap(frame);
       default -> {
         if (secondary == null) {
@@ -428,6 +442,25 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       }
     }
   }
+
+  private synchronized void peerVerified(ByteBuffer payload) {
+    Request r = awaitingPeer.remove(payload.getLong());
+    if (r != null && r.kind == Request.Kind.VERIFY) {
+      byte[] digests = new byte[payload.remaining()];
+      payload.get(digests);
+      r.peerDigests.complete(digests);
+      r.remoteDone = true;
+      tryComplete(r);
+    }
+  }
+
+  private int verifyFlag() {
+    return config.verifyAlgorithm() == io.hapair.api.v1alpha1.VerifyAlgorithm.SHA256
+        ? VERIFY_SHA256
+        : 0;
+  }
+
+  static final int VERIFY_SHA256 = 4;
 
   private synchronized void peerReceived(long id) {
     Request r = awaitingPeer.get(id);
@@ -480,6 +513,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       }
       // Whatever the peer has not confirmed may be missing there.
       for (Request r : awaitingPeer.values()) {
+        if (r.kind == Request.Kind.VERIFY) {
+          r.peerDigests.completeExceptionally(new IOException("link lost during verify"));
+          r.remoteDone = true;
+          continue;
+        }
         markOutOfSync(r);
         if (!r.remoteDone) {
           awaitingFence.add(r);
@@ -601,6 +639,92 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       stuck.close(
           "peer did not complete a request within " + config.dataTimeout().toMillis() + " ms");
     }
+  }
+
+  // ---------------------------------------------------------------- online verify
+
+  /** What an online verify found. */
+  public record VerifyReport(long regionsChecked, long regionsDiffering, long bytesDiffering) {}
+
+  /**
+   * Compares every region with the peer while writes go on (each chunk is digested on both nodes at
+   * the same place in the stream). Differing regions are marked out of sync; with {@code resync}
+   * they are then resynced from this primary.
+   */
+  public CompletableFuture<VerifyReport> verify(boolean resync) {
+    synchronized (this) {
+      if (role != Role.PRIMARY || peerState != PeerState.CONNECTED) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                logPrefix + ": verify needs a primary connected to an in-sync peer"));
+      }
+    }
+    return CompletableFuture.supplyAsync(() -> runVerify(resync), verifier);
+  }
+
+  private final java.util.concurrent.ExecutorService verifier =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "verify");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private VerifyReport runVerify(boolean resync) {
+    int regionSize = meta.metadata().regionSize();
+    int digest = RegionDigests.size(config.verifyAlgorithm());
+    long chunk = 1 << 20;
+    long differing = 0;
+    long regions = 0;
+    java.util.ArrayDeque<Request> window = new java.util.ArrayDeque<>();
+    for (long offset = 0; offset < store.size() || !window.isEmpty(); ) {
+      if (offset < store.size() && window.size() < 8) {
+        Request r =
+            new Request(
+                Request.Kind.VERIFY,
+                offset,
+                Math.min(chunk, store.size() - offset),
+                null,
+                false,
+                0);
+        synchronized (this) {
+          if (peerState != PeerState.CONNECTED) {
+            throw new CompletionException(new IOException("peer no longer connected"));
+          }
+          enqueue(r);
+        }
+        window.add(r);
+        offset += r.length;
+        continue;
+      }
+      Request done = window.poll();
+      byte[] local = done.localDigests.join();
+      byte[] peer = done.peerDigests.join();
+      long first = done.offset / regionSize;
+      for (int i = 0; i * digest < local.length; i++) {
+        regions++;
+        if (!java.util.Arrays.equals(
+            local, i * digest, (i + 1) * digest, peer, i * digest, (i + 1) * digest)) {
+          meta.bitmap().setRegion(first + i);
+          differing++;
+        }
+      }
+    }
+    log.info("{}: verify checked {} regions, {} differ", logPrefix, regions, differing);
+    if (resync && differing > 0) {
+      ResyncSource started;
+      synchronized (this) {
+        if (peerState != PeerState.CONNECTED) {
+          throw new CompletionException(new IOException("peer no longer connected"));
+        }
+        peerState = PeerState.SYNC_SOURCE;
+        this.resync =
+            new ResyncSource(this, meta.bitmap(), config.resyncBytesPerSecond(), logPrefix);
+        started = this.resync;
+      }
+      started.start();
+    }
+    return new VerifyReport(regions, differing, differing * regionSize);
   }
 
   // ---------------------------------------------------------------- roles
@@ -743,7 +867,12 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         if (peer.role() == Role.PRIMARY) {
           applier =
               new SecondaryApplier(
-                  s, store, volumeTarget(), peer.protocolCode() == Protocol.B.ordinal(), logPrefix);
+                  s,
+                  store,
+                  volumeTarget(),
+                  peer.protocolCode() == Protocol.B.ordinal(),
+                  meta.metadata().regionSize(),
+                  logPrefix);
           try {
             meta.write(meta.metadata().withHighestEpoch(peer.epoch()));
           } catch (IOException e) {
@@ -996,6 +1125,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       s.close("volume abandoned");
     }
     timers.shutdownNow();
+    verifier.shutdownNow();
     meta.close();
   }
 
@@ -1011,6 +1141,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       s.close("volume closed");
     }
     timers.shutdownNow();
+    verifier.shutdownNow();
     synchronized (this) {
       store.flush();
       meta.persistBitmap();

@@ -13,7 +13,8 @@ final class Request {
     ZEROES,
     FLUSH,
     RESYNC,
-    RESYNC_DONE
+    RESYNC_DONE,
+    VERIFY
   }
 
   final Kind kind;
@@ -26,6 +27,11 @@ final class Request {
 
   /** RESYNC: the data as read locally at this request's turn. */
   final CompletableFuture<ByteBuffer> resyncRead = new CompletableFuture<>();
+
+  /** VERIFY: this node's and the peer's region digests at this request's place in the stream. */
+  final CompletableFuture<byte[]> localDigests = new CompletableFuture<>();
+
+  final CompletableFuture<byte[]> peerDigests = new CompletableFuture<>();
 
   long id;
   long submittedNanos;

@@ -6,6 +6,7 @@ import io.hapair.agent.replication.Frame;
 import io.hapair.agent.replication.FrameType;
 import io.hapair.agent.replication.PeerSession;
 import io.hapair.agent.replication.ReplicationProtocolException;
+import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.BufferUnderflowException;
@@ -37,15 +38,22 @@ final class SecondaryApplier {
   private final BlockStore store;
   private final Target target;
   private final boolean receiveAcks;
+  private final int regionSize;
   private final String logPrefix;
   private final BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(512);
 
   SecondaryApplier(
-      PeerSession session, BlockStore store, Target target, boolean receiveAcks, String logPrefix) {
+      PeerSession session,
+      BlockStore store,
+      Target target,
+      boolean receiveAcks,
+      int regionSize,
+      String logPrefix) {
     this.session = session;
     this.store = store;
     this.target = target;
     this.receiveAcks = receiveAcks;
+    this.regionSize = regionSize;
     this.logPrefix = logPrefix;
     Thread t = new Thread(this::applyLoop, "repl-apply-" + session.peer().node());
     t.setDaemon(true);
@@ -145,6 +153,27 @@ final class SecondaryApplier {
         store.flush();
         target.resyncCompleted(source);
         ack(FrameType.FLUSH_ACK, id);
+      }
+      case VERIFY -> {
+        long offset = p.getLong();
+        long length = p.getLong();
+        checkRange(offset, length);
+        if (length > 32 << 20) {
+          throw new ReplicationProtocolException("VERIFY of " + length + " bytes");
+        }
+        ByteBuffer data = ByteBuffer.allocate((int) length);
+        store.read(offset, data);
+        VerifyAlgorithm algorithm =
+            (frame.flags() & ReplicatedVolume.VERIFY_SHA256) != 0
+                ? VerifyAlgorithm.SHA256
+                : VerifyAlgorithm.CRC32C;
+        byte[] digests = RegionDigests.of(data.flip(), regionSize, algorithm);
+        session.send(
+            FrameType.VERIFY_ACK,
+            0,
+            null,
+            ByteBuffer.allocate(8).putLong(0, id),
+            ByteBuffer.wrap(digests));
       }
       default -> throw new ReplicationProtocolException(frame.type() + " sent to a secondary");
     }

@@ -1,5 +1,6 @@
 package io.hapair.agent.volume;
 
+import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public record VolumeConfig(
     Duration deadAfter,
     Duration dataTimeout,
     String initialSyncSource,
+    VerifyAlgorithm verifyAlgorithm,
     byte[] pairKey) {
 
   /** The node with the lower name dials; the other accepts. Roles play no part in it. */

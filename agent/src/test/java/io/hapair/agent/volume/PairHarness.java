@@ -6,6 +6,7 @@ import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.nbd.NbdServer;
 import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.InMemoryArbiter;
+import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,6 +104,7 @@ final class PairHarness implements AutoCloseable {
           Duration.ofMillis(1000),
           Duration.ofSeconds(5),
           null,
+          VerifyAlgorithm.CRC32C,
           key);
     }
 
