@@ -26,7 +26,8 @@ public record Hello(
     long epoch,
     long highestEpoch,
     Generations generations,
-    int protocolCode) {
+    int protocolCode,
+    long changedRegions) {
 
   public static final int NONCE = 16;
 
@@ -42,6 +43,7 @@ public record Hello(
     b.putLong(generations.current()).putLong(generations.bitmap());
     b.putLong(generations.history0()).putLong(generations.history1());
     b.put((byte) protocolCode);
+    b.putLong(changedRegions);
     return b.flip();
   }
 
@@ -69,6 +71,7 @@ public record Hello(
       long highestEpoch = b.getLong();
       Generations g = new Generations(b.getLong(), b.getLong(), b.getLong(), b.getLong());
       int protocol = b.get();
+      long changed = b.getLong();
       if (b.hasRemaining()) {
         throw new ReplicationProtocolException("HELLO has " + b.remaining() + " extra bytes");
       }
@@ -87,7 +90,8 @@ public record Hello(
           epoch,
           highestEpoch,
           g,
-          protocol);
+          protocol,
+          changed);
     } catch (BufferUnderflowException e) {
       throw new ReplicationProtocolException("truncated HELLO");
     }

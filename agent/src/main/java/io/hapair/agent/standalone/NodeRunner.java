@@ -13,6 +13,7 @@ import io.hapair.api.spec.IpAddresses;
 import io.hapair.api.spec.Quantities;
 import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FailoverSpec;
+import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec;
@@ -88,6 +89,9 @@ public final class NodeRunner implements Closeable {
             volume.getVerifyAlgorithm() == null
                 ? VerifyAlgorithm.CRC32C
                 : volume.getVerifyAlgorithm(),
+            config.spec.getSplitBrain() == null
+                ? HAPairSpec.SplitBrainPolicy.Manual
+                : config.spec.getSplitBrain(),
             key);
     Files.createDirectories(Path.of(config.stateDir));
     FileBlockStore store = FileBlockStore.open(disk);

@@ -15,6 +15,7 @@ import io.hapair.agent.replication.FrameType;
 import io.hapair.agent.replication.Hello;
 import io.hapair.agent.replication.LinkHandshake;
 import io.hapair.agent.replication.PeerSession;
+import io.hapair.agent.replication.SplitBrainResolver;
 import io.hapair.agent.replication.SyncDecision;
 import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.ConflictException;
@@ -23,6 +24,9 @@ import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -847,7 +851,8 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         role == Role.PRIMARY ? epoch : 0,
         m.highestEpoch(),
         m.generations(),
-        config.protocol().ordinal());
+        config.protocol().ordinal(),
+        meta.bitmap().cardinality());
   }
 
   /** Whether the connector should look for the peer. */
@@ -926,6 +931,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     }
     SyncDecision.Outcome outcome =
         SyncDecision.decide(meta.metadata().generations(), role, peer.generations(), peer.role());
+    if (outcome == SyncDecision.Outcome.SPLIT_BRAIN) {
+      outcome = resolveSplitBrain(peer);
+    }
     if (outcome == SyncDecision.Outcome.SPLIT_BRAIN || outcome == SyncDecision.Outcome.UNRELATED) {
       fault =
           outcome == SyncDecision.Outcome.SPLIT_BRAIN
@@ -945,6 +953,77 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   }
 
   private SyncDecision.Outcome resyncPlan = SyncDecision.Outcome.IN_SYNC;
+
+  /**
+   * Applies the split-brain policy: SOURCE or TARGET when it names a victim (never the current
+   * primary), SPLIT_BRAIN when a person must decide. The victim saves what it discards first. Holds
+   * the lock.
+   */
+  private SyncDecision.Outcome resolveSplitBrain(Hello peer) {
+    SplitBrainResolver.Victim victim =
+        SplitBrainResolver.victim(
+            config.splitBrain(),
+            new SplitBrainResolver.Side(
+                role, meta.metadata().highestEpoch(), meta.bitmap().cardinality()),
+            new SplitBrainResolver.Side(peer.role(), peer.highestEpoch(), peer.changedRegions()));
+    switch (victim) {
+      case PEER -> {
+        log.error(
+            "{}: split brain resolved by {}: {}'s changes ({} regions) are discarded and resynced"
+                + " from this primary; {} keeps a copy",
+            logPrefix,
+            config.splitBrain(),
+            config.peerNode(),
+            peer.changedRegions(),
+            config.peerNode());
+        return SyncDecision.Outcome.SOURCE;
+      }
+      case LOCAL -> {
+        try {
+          Path saved = saveDiscardedRegions();
+          log.error(
+              "{}: split brain resolved by {}: this node's changes ({} regions) are discarded;"
+                  + " saved to {}",
+              logPrefix,
+              config.splitBrain(),
+              meta.bitmap().cardinality(),
+              saved);
+          meta.write(meta.metadata().withDiskState(DiskState.INCONSISTENT));
+          return SyncDecision.Outcome.TARGET;
+        } catch (IOException e) {
+          log.error("{}: could not save the regions to discard: {}", logPrefix, e.toString());
+          return SyncDecision.Outcome.SPLIT_BRAIN;
+        }
+      }
+      default -> {
+        return SyncDecision.Outcome.SPLIT_BRAIN;
+      }
+    }
+  }
+
+  /** Copies every region this node changed since the split to a file: offset, then the data. */
+  private Path saveDiscardedRegions() throws IOException {
+    Path file =
+        config
+            .metadata()
+            .resolveSibling(
+                config.group() + "-split-brain-" + System.currentTimeMillis() + ".discarded");
+    Bitmap bitmap = meta.bitmap();
+    int regionSize = bitmap.regionSize();
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer data = ByteBuffer.allocate(regionSize);
+      for (long r = bitmap.nextSet(0); r >= 0; r = bitmap.nextSet(r + 1)) {
+        long offset = r * regionSize;
+        data.clear().limit((int) Math.min(regionSize, store.size() - offset));
+        store.read(offset, data);
+        out.write(ByteBuffer.allocate(8).putLong(0, offset));
+        out.write(data.flip());
+      }
+      out.force(true);
+    }
+    return file;
+  }
 
   /** The secondary tells the primary which regions it may have changed (its own bitmap). */
   private void sendBitmap(PeerSession s) {

@@ -1,5 +1,6 @@
 package io.hapair.agent.volume;
 
+import io.hapair.api.v1alpha1.HAPairSpec.SplitBrainPolicy;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ public record VolumeConfig(
     Duration dataTimeout,
     String initialSyncSource,
     VerifyAlgorithm verifyAlgorithm,
+    SplitBrainPolicy splitBrain,
     byte[] pairKey) {
 
   /** The node with the lower name dials; the other accepts. Roles play no part in it. */

@@ -27,7 +27,8 @@ class HelloTest {
         5,
         5,
         new Generations(1, 2, 3, 4),
-        2);
+        2,
+        9);
   }
 
   @Test

@@ -60,6 +60,43 @@ class DivergenceIT {
   }
 
   @Test
+  void discardLeastChangesSavesTheSecondarysChangesThenResyncsIt() throws Exception {
+    pair = new PairHarness(dir, Protocol.C, "key".getBytes());
+    pair.splitBrain = io.hapair.api.v1alpha1.HAPairSpec.SplitBrainPolicy.DiscardLeastChanges;
+    pair.a.start(pair.arbiter);
+    pair.b.start(pair.arbiter);
+    pair.a.promoteAndExport();
+    pair.awaitInSync(pair.a);
+    pair.b.crash();
+    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x0a 0 64k").orFail();
+    pair.a.stop();
+    InMemoryArbiter forgetful = new InMemoryArbiter(PairHarness.PAIR, Set.of("node-b"));
+    forgetful
+        .compareAndSwap(
+            forgetful.snapshot(), new WitnessRecord(PairHarness.PAIR, 5, "", Set.of("node-b"), ""))
+        .get();
+    pair.b.start(forgetful);
+    pair.b.promoteAndExport();
+    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "write -P 0x0b 1M 1M").orFail();
+
+    pair.a.start(forgetful);
+    pair.awaitInSync(pair.b);
+
+    assertThat(pair.a.sha256()).isEqualTo(pair.b.sha256());
+    Path saved;
+    try (var files = java.nio.file.Files.list(dir)) {
+      saved =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".discarded"))
+              .findFirst()
+              .orElseThrow();
+    }
+    byte[] copy = java.nio.file.Files.readAllBytes(saved);
+    assertThat(copy).hasSize(16 * (8 + 4096)); // node-a's 64 KiB, region by region
+    assertThat(copy[8]).isEqualTo((byte) 0x0a);
+  }
+
+  @Test
   void aRolledBackWitnessRecordStopsPromotion() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
     pair.a.crash();

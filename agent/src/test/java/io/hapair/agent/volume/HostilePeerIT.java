@@ -61,7 +61,8 @@ class HostilePeerIT {
         epoch,
         epoch,
         g,
-        Protocol.C.ordinal());
+        Protocol.C.ordinal(),
+        0);
   }
 
   private void assertUntouchedAndStillWorking() throws Exception {

@@ -6,6 +6,7 @@ import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.nbd.NbdServer;
 import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.InMemoryArbiter;
+import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class PairHarness implements AutoCloseable {
   final Node b;
   long resyncRate = 0;
   String initialSyncSource;
+  HAPairSpec.SplitBrainPolicy splitBrain = HAPairSpec.SplitBrainPolicy.Manual;
 
   PairHarness(Path dir, Protocol protocol, byte[] key) throws IOException {
     this.dir = dir;
@@ -105,6 +107,7 @@ final class PairHarness implements AutoCloseable {
           Duration.ofSeconds(5),
           null,
           VerifyAlgorithm.CRC32C,
+          splitBrain,
           key);
     }
 
