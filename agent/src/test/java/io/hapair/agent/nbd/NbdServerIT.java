@@ -198,9 +198,8 @@ class NbdServerIT {
       out.writeLong(1);
       out.writeLong(0);
       out.writeInt(4096);
-      out.write(new byte[4096]);
       out.flush();
-      assertThat(in.read()).as("server closed the connection").isEqualTo(-1);
+      assertThat(closedByServer(in, out)).isTrue();
     }
 
     assertThat(sha256(dir.resolve("disk.img"))).isEqualTo(before);
@@ -232,7 +231,7 @@ class NbdServerIT {
       out.writeLong(0);
       out.writeInt(Integer.MAX_VALUE);
       out.flush();
-      assertThat(in.read()).isEqualTo(-1);
+      assertThat(closedByServer(in, out)).isTrue();
     }
     Command.run(T, "nbdinfo", uri).orFail();
   }
@@ -253,6 +252,21 @@ class NbdServerIT {
             () -> new NbdServer(export, new InetSocketAddress("0.0.0.0", 0), null, "test"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs TLS");
+  }
+
+  /** Whether the server closed the connection: end of stream, or a reset while we still wrote. */
+  private static boolean closedByServer(DataInputStream in, DataOutputStream out) {
+    try {
+      out.write(new byte[4096]);
+      out.flush();
+    } catch (IOException closedWhileWriting) {
+      return true;
+    }
+    try {
+      return in.read() == -1;
+    } catch (IOException reset) {
+      return true;
+    }
   }
 
   private static void skipOptionRepliesUntilAck(DataInputStream in) throws IOException {
