@@ -29,6 +29,12 @@ public final class PeerSession implements Closeable {
     void onFrame(PeerSession session, Frame frame) throws IOException;
 
     void onClosed(PeerSession session, String reason);
+
+    /** The peer answered a ping this node sent at {@code sentNanos} (its monotonic clock). */
+    default void onPong(PeerSession session, long sentNanos) {}
+
+    /** This node is about to answer the peer's ping: a grant not to promote for a term. */
+    default void onPingAnswered(PeerSession session) {}
   }
 
   private record Outgoing(
@@ -132,16 +138,20 @@ public final class PeerSession implements Closeable {
   }
 
   private void sendLoop() {
+    long lastPing = System.nanoTime() - pingInterval.toNanos();
     try {
       while (!closed.get()) {
+        // Pings go out every interval whatever else is queued: the primary's lease rides on them.
+        if (System.nanoTime() - lastPing >= pingInterval.toNanos()) {
+          lastPing = System.nanoTime();
+          writer.write(out, FrameType.PING, 0, epoch, ByteBuffer.allocate(8).putLong(0, lastPing));
+          out.flush();
+        }
         Outgoing next = queue.poll(pingInterval.toMillis(), TimeUnit.MILLISECONDS);
         if (next == STOP) {
           return;
         }
         if (next == null) {
-          writer.write(
-              out, FrameType.PING, 0, epoch, ByteBuffer.allocate(8).putLong(0, System.nanoTime()));
-          out.flush();
           continue;
         }
         writer.write(out, next.type(), next.flags(), epoch, next.payload().get());
@@ -172,8 +182,11 @@ public final class PeerSession implements Closeable {
               frame.type() + " from epoch " + frame.epoch() + " in a session of epoch " + epoch);
         }
         switch (frame.type()) {
-          case PING -> send(FrameType.PONG, 0, null, frame.payload());
-          case PONG -> {}
+          case PING -> {
+            listener.onPingAnswered(this);
+            send(FrameType.PONG, 0, null, frame.payload());
+          }
+          case PONG -> listener.onPong(this, frame.payload().getLong(0));
           case BYE -> throw new ReplicationProtocolException("peer said goodbye: " + text(frame));
           case HELLO -> throw new ReplicationProtocolException("HELLO inside a session");
           default -> listener.onFrame(this, frame);

@@ -39,6 +39,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,18 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private final List<Request> awaitingFence = new ArrayList<>();
   private final ActivityLog activityLog;
   private final ScheduledExecutorService timers;
+  private final LongSupplier clock = System::nanoTime;
+
+  /**
+   * This node's authority while primary: renewed by the peer's heartbeat answers or the witness.
+   */
+  private final Lease lease;
+
+  /** The secondary's promise: it will not promote until this long after its last grant. */
+  private final long secondaryTermNanos;
+
+  private volatile long lastGrantNanos;
+  private volatile long promotedAfterNanos;
 
   // Guarded by this.
   private Role role = Role.SECONDARY;
@@ -108,6 +121,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     this.arbiter = arbiter;
     this.logPrefix = config.logPrefix();
     this.activityLog = new ActivityLog(MetadataStore.MAX_ACTIVITY_LOG / 2, List.of());
+    // The primary's term is the shorter one, so a link cut makes it stop answering before the
+    // secondary may take over.
+    this.lease = new Lease(clock, config.deadAfter().toNanos());
+    this.secondaryTermNanos = config.deadAfter().toNanos() * 3 / 2;
+    this.lastGrantNanos = clock.getAsLong();
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -119,6 +137,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     writer.setDaemon(true);
     writer.start();
     timers.scheduleWithFixedDelay(this::checkDataPath, 200, 200, TimeUnit.MILLISECONDS);
+    long renewMillis = Math.max(10, config.deadAfter().toMillis() / 4);
+    timers.scheduleWithFixedDelay(
+        this::renewAtWitness, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Opens the volume as secondary (a node never promotes on its own). */
@@ -188,7 +209,63 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   @Override
   public synchronized boolean mayServe() {
-    return role == Role.PRIMARY && serving && !closed;
+    return role == Role.PRIMARY && serving && !closed && lease.valid();
+  }
+
+  /** How long this primary may still answer without a new grant; negative when lapsed. */
+  public long leaseRemainingNanos() {
+    return lease.remainingNanos();
+  }
+
+  // ---------------------------------------------------------------- the lease
+
+  @Override
+  public void onPong(PeerSession from, long sentNanos) {
+    synchronized (this) {
+      if (from != session || role != Role.PRIMARY) {
+        return;
+      }
+    }
+    lease.extendFrom(sentNanos);
+  }
+
+  @Override
+  public void onPingAnswered(PeerSession from) {
+    // Only a primary relies on this node's promise not to promote.
+    if (from.peer().role() == Role.PRIMARY) {
+      lastGrantNanos = clock.getAsLong();
+    }
+  }
+
+  /** Without a link, the primary renews its lease by reading the witness record. */
+  private void renewAtWitness() {
+    long term;
+    synchronized (this) {
+      if (role != Role.PRIMARY || closed || !serving || session != null) {
+        return;
+      }
+      term = epoch;
+    }
+    long sent = clock.getAsLong();
+    arbiter
+        .read()
+        .whenComplete(
+            (record, failure) -> {
+              if (failure != null) {
+                return; // unknown: the lease runs down; the next renewal tries again
+              }
+              if (record.epoch() == term && config.node().equals(record.primary())) {
+                lease.extendFrom(sent);
+              } else if (record.epoch() > term) {
+                synchronized (this) {
+                  stopServing(
+                      "the witness names "
+                          + record.primary()
+                          + " primary of epoch "
+                          + record.epoch());
+                }
+              }
+            });
   }
 
   @Override
@@ -541,6 +618,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     fencingRunning = true;
     peerState = PeerState.FENCING;
     long term = epoch;
+    long sent = clock.getAsLong();
     log.info(
         "{}: outdating {} at the witness before acknowledging alone ({})",
         logPrefix,
@@ -561,7 +639,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                   ? arbiter.compareAndSwap(record, record.withoutUpToDate(config.peerNode()))
                   : CompletableFuture.completedFuture(record);
             })
-        .whenComplete(this::fencingDone);
+        .whenComplete(
+            (record, failure) -> {
+              if (failure == null) {
+                lease.extendFrom(sent); // the witness just confirmed this node leads
+              }
+              fencingDone(record, failure);
+            });
   }
 
   private void fencingDone(WitnessRecord record, Throwable failure) {
@@ -754,8 +838,19 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       old.close("promoting");
     }
     long seen = meta.metadata().highestEpoch();
-    return arbiter
-        .read()
+    long wait = lastGrantNanos + secondaryTermNanos - clock.getAsLong();
+    long[] casStart = new long[1];
+    return CompletableFuture.runAsync(
+            () -> {}, CompletableFuture.delayedExecutor(Math.max(0, wait), TimeUnit.NANOSECONDS))
+        .thenCompose(
+            waited -> {
+              casStart[0] = clock.getAsLong();
+              if (casStart[0] - lastGrantNanos < secondaryTermNanos) {
+                throw new IllegalStateException(
+                    "a primary peer still holds a lease granted by " + config.node());
+              }
+              return arbiter.read();
+            })
         .thenCompose(
             record -> {
               if (!record.pairUid().equals(config.pairUid()) || record.epoch() < seen) {
@@ -776,10 +871,44 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
               }
               return arbiter.compareAndSwap(record, record.promoted(config.node()));
             })
-        .thenApply(this::becomePrimary);
+        .thenApply(record -> becomePrimary(record, casStart[0]));
   }
 
-  private synchronized long becomePrimary(WitnessRecord record) {
+  /** When the compare-and-swap of this node's last promotion started (monotonic clock). */
+  public long promotedAfterNanos() {
+    return promotedAfterNanos;
+  }
+
+  /** When this node last promised its peer not to promote (its last heartbeat answer). */
+  public long lastGrantNanos() {
+    return lastGrantNanos;
+  }
+
+  /** How long a secondary waits after its last grant before it may take over. */
+  public long secondaryTermNanos() {
+    return secondaryTermNanos;
+  }
+
+  private long becomePrimary(WitnessRecord record, long casStartNanos) {
+    PeerSession negotiatedAsSecondary;
+    long term;
+    synchronized (this) {
+      negotiatedAsSecondary = session;
+      session = null; // its handshake said "secondary": the peer must hear the new role
+      term = becomePrimaryLocked(record, casStartNanos);
+    }
+    if (negotiatedAsSecondary != null) {
+      negotiatedAsSecondary.close("promoted to primary of epoch " + term);
+    }
+    return term;
+  }
+
+  private long becomePrimaryLocked(WitnessRecord record, long casStartNanos) {
+    promotedAfterNanos = casStartNanos;
+    if (applier != null) {
+      applier.stop();
+      applier = null;
+    }
     try {
       Metadata m = meta.metadata();
       Generations g = m.generations().diverge(Generations.fresh());
@@ -791,6 +920,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     role = Role.PRIMARY;
     epoch = record.epoch();
     serving = true;
+    lease.extendFrom(casStartNanos);
     fault = null;
     peerState = PeerState.DEGRADED;
     log.info(
