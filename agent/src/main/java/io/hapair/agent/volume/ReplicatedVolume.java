@@ -1324,6 +1324,12 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
    * injection. The metadata keeps saying "not shut down cleanly".
    */
   public void abandon() throws IOException {
+    stopEverything("volume abandoned");
+    meta.close();
+  }
+
+  /** Stops serving, the link and the timers; nothing is written. */
+  private void stopEverything(String reason) {
     PeerSession s;
     synchronized (this) {
       closed = true;
@@ -1331,26 +1337,15 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       s = session;
     }
     if (s != null) {
-      s.close("volume abandoned");
+      s.close(reason);
     }
     timers.shutdownNow();
     verifier.shutdownNow();
-    meta.close();
   }
 
   @Override
   public void close() throws IOException {
-    PeerSession s;
-    synchronized (this) {
-      closed = true;
-      serving = false;
-      s = session;
-    }
-    if (s != null) {
-      s.close("volume closed");
-    }
-    timers.shutdownNow();
-    verifier.shutdownNow();
+    stopEverything("volume closed");
     synchronized (this) {
       store.flush();
       meta.persistBitmap();

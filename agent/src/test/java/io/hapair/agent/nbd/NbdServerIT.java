@@ -179,18 +179,7 @@ class NbdServerIT {
       raw.setSoTimeout(5000);
       DataInputStream in = new DataInputStream(raw.getInputStream());
       DataOutputStream out = new DataOutputStream(raw.getOutputStream());
-      in.readLong(); // NBDMAGIC
-      in.readLong(); // IHAVEOPT
-      in.readShort();
-      out.writeInt(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES);
-      out.writeLong(Nbd.IHAVEOPT); // NBD_OPT_GO for "vol", no info requests
-      out.writeInt(Nbd.OPT_GO);
-      out.writeInt(4 + 3 + 2);
-      out.writeInt(3);
-      out.writeBytes("vol");
-      out.writeShort(0);
-      out.flush();
-      skipOptionRepliesUntilAck(in);
+      enterTransmission(in, out);
       // A write request with a wrong magic and a payload that must not reach the disk.
       out.writeInt(0xdeadbeef);
       out.writeShort(0);
@@ -212,18 +201,7 @@ class NbdServerIT {
       raw.setSoTimeout(5000);
       DataInputStream in = new DataInputStream(raw.getInputStream());
       DataOutputStream out = new DataOutputStream(raw.getOutputStream());
-      in.readLong();
-      in.readLong();
-      in.readShort();
-      out.writeInt(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES);
-      out.writeLong(Nbd.IHAVEOPT);
-      out.writeInt(Nbd.OPT_GO);
-      out.writeInt(4 + 3 + 2);
-      out.writeInt(3);
-      out.writeBytes("vol");
-      out.writeShort(0);
-      out.flush();
-      skipOptionRepliesUntilAck(in);
+      enterTransmission(in, out);
       out.writeInt(Nbd.REQUEST_MAGIC);
       out.writeShort(0);
       out.writeShort(Nbd.CMD_WRITE);
@@ -267,6 +245,23 @@ class NbdServerIT {
     } catch (IOException reset) {
       return true;
     }
+  }
+
+  /** The fixed newstyle handshake by hand: NBD_OPT_GO for "vol", no information requests. */
+  private static void enterTransmission(DataInputStream in, DataOutputStream out)
+      throws IOException {
+    in.readLong(); // NBDMAGIC
+    in.readLong(); // IHAVEOPT
+    in.readShort();
+    out.writeInt(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES);
+    out.writeLong(Nbd.IHAVEOPT);
+    out.writeInt(Nbd.OPT_GO);
+    out.writeInt(4 + 3 + 2);
+    out.writeInt(3);
+    out.writeBytes("vol");
+    out.writeShort(0);
+    out.flush();
+    skipOptionRepliesUntilAck(in);
   }
 
   private static void skipOptionRepliesUntilAck(DataInputStream in) throws IOException {
