@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "hapair-agent 0.1.0-SNAPSHOT",
     description = "The hapair node agent: replication, NBD export, failover, virtual IP.",
-    subcommands = {AgentMain.Run.class, AgentMain.Certs.class})
+    subcommands = {AgentMain.Run.class, AgentMain.Witness.class, AgentMain.Certs.class})
 public final class AgentMain implements Runnable {
 
   public static void main(String[] args) {
@@ -26,6 +26,40 @@ public final class AgentMain implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /** The standalone witness process: the third vote for pairs outside Kubernetes. */
+  @Command(
+      name = "witness",
+      mixinStandardHelpOptions = true,
+      description = "Run the witness: keeps each pair's record, changed only by compare-and-swap.")
+  static final class Witness implements Callable<Integer> {
+    @Option(names = "--listen", required = true, description = "host:port to listen on.")
+    String listen;
+
+    @Option(names = "--state-dir", required = true, description = "Where the records are kept.")
+    Path stateDir;
+
+    @Option(names = "--key-file", required = true, description = "The pair's shared key file.")
+    Path keyFile;
+
+    @Override
+    public Integer call() throws Exception {
+      int colon = listen.lastIndexOf(':');
+      java.net.InetSocketAddress bind =
+          new java.net.InetSocketAddress(
+              io.hapair.api.spec.IpAddresses.parse(
+                  listen.substring(0, colon).replace("[", "").replace("]", "")),
+              Integer.parseInt(listen.substring(colon + 1)));
+      try (io.hapair.agent.witness.WitnessServer server =
+          new io.hapair.agent.witness.WitnessServer(
+              bind, stateDir, java.nio.file.Files.readAllBytes(keyFile))) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "hapair-shutdown"));
+        stopped.await();
+      }
+      return 0;
+    }
   }
 
   /** Creates a pair's CA, NBD server and client certificates (standalone mode, tests). */

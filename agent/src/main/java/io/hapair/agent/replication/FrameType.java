@@ -16,7 +16,11 @@ public enum FrameType {
   PONG(12),
   BYE(13),
   VERIFY(14),
-  VERIFY_ACK(15);
+  VERIFY_ACK(15),
+  WITNESS_READ(16),
+  WITNESS_CAS(17),
+  WITNESS_RECORD(18),
+  WITNESS_REFUSED(19);
 
   final int code;
 
@@ -24,7 +28,7 @@ public enum FrameType {
     this.code = code;
   }
 
-  private static final FrameType[] BY_CODE = new FrameType[16];
+  private static final FrameType[] BY_CODE = new FrameType[32];
 
   static {
     for (FrameType t : values()) {

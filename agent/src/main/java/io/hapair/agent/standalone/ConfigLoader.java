@@ -62,9 +62,14 @@ public final class ConfigLoader {
               + ")");
     }
     if (!"none".equals(config.witness)) {
-      throw new ConfigException(
-          file
-              + ": witness: only \"none\" is available so far (the witness process is not built yet)");
+      if (!config.witness.matches("^.+:[0-9]{1,5}$")) {
+        throw new ConfigException(
+            file + ": witness: \"" + config.witness + "\" is neither none nor host:port");
+      }
+      if (config.keyFile == null) {
+        throw new ConfigException(
+            file + ": keyFile: required with a witness (it authenticates the requests)");
+      }
     }
     return config;
   }

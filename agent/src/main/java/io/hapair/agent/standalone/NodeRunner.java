@@ -6,7 +6,10 @@ import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.volume.PeerConnector;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.volume.VolumeConfig;
+import io.hapair.agent.witness.Arbiter;
+import io.hapair.agent.witness.RemoteArbiter;
 import io.hapair.agent.witness.SoloArbiter;
+import io.hapair.agent.witness.WitnessRecord;
 import io.hapair.api.spec.Durations;
 import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.spec.IpAddresses;
@@ -96,9 +99,11 @@ public final class NodeRunner implements Closeable {
     Files.createDirectories(Path.of(config.stateDir));
     FileBlockStore store = FileBlockStore.open(disk);
     open.add(store);
-    SoloArbiter witness =
-        new SoloArbiter(config.uid(), Set.of(me.getName(), peer.getName()), () -> 0L);
+    // The witness-none record starts at the highest epoch this node has seen (known once open).
+    var opened = new java.util.concurrent.atomic.AtomicReference<ReplicatedVolume>();
+    Arbiter witness = arbiterFor(config, group, vc, () -> opened.get().metadata().highestEpoch());
     ReplicatedVolume replicated = ReplicatedVolume.open(vc, store, witness);
+    opened.set(replicated);
     open.add(0, replicated);
     open.add(0, new PeerConnector(replicated));
     String preferred =
@@ -118,6 +123,28 @@ public final class NodeRunner implements Closeable {
         vc.logPrefix(),
         preferred.equals(me.getName()) ? "primary," : "secondary,",
         vc.protocol());
+  }
+
+  private static Arbiter arbiterFor(
+      StandaloneConfig config,
+      GroupSpec group,
+      VolumeConfig vc,
+      java.util.function.LongSupplier seen) {
+    Set<String> nodes = Set.of(vc.node(), vc.peerNode());
+    if ("none".equals(config.witness)) {
+      return new SoloArbiter(config.uid(), nodes, seen);
+    }
+    int colon = config.witness.lastIndexOf(':');
+    InetSocketAddress address =
+        new InetSocketAddress(
+            config.witness.substring(0, colon),
+            Integer.parseInt(config.witness.substring(colon + 1)));
+    // A new pair's record: the initial sync source alone is current, else both blank disks are.
+    String source = vc.initialSyncSource();
+    WitnessRecord initial =
+        new WitnessRecord(config.uid(), 0, "", source == null ? nodes : Set.of(source), "");
+    return new RemoteArbiter(
+        address, group.name(), initial, vc.pairKey(), Durations.parse(config.witnessTimeout));
   }
 
   private static NbdServer exportOf(

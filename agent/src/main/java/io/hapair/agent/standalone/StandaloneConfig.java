@@ -32,8 +32,14 @@ public class StandaloneConfig {
    */
   public String tlsDir;
 
-  /** "none": the preferred primary keeps its role alone; the other never promotes itself. */
+  /**
+   * The third vote: "host:port" of a `hapair-agent witness` process (needs keyFile), or "none": the
+   * preferred primary keeps its role alone and the other node never promotes itself.
+   */
   public String witness = "none";
+
+  /** How long a witness request may take before its outcome counts as unknown. */
+  public String witnessTimeout = "500ms";
 
   @JsonProperty(required = true)
   public HAPairSpec spec;

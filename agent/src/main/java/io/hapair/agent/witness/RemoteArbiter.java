@@ -1,0 +1,101 @@
+package io.hapair.agent.witness;
+
+import io.hapair.agent.replication.Frame;
+import io.hapair.agent.replication.FrameCodec;
+import io.hapair.agent.replication.FrameType;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The witness client: one short connection per request, explicit timeouts, no retries. Anything but
+ * an answer (a timeout, a dropped connection) is {@link OutcomeUnknownException}: the caller
+ * re-reads and acts on what the record says.
+ */
+public final class RemoteArbiter implements Arbiter {
+  private final InetSocketAddress witness;
+  private final String group;
+  private final WitnessRecord initial;
+  private final byte[] key;
+  private final Duration timeout;
+  private final ExecutorService calls =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "witness-client");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * @param initial the record the witness creates if it has none for this pair and group
+   */
+  public RemoteArbiter(
+      InetSocketAddress witness,
+      String group,
+      WitnessRecord initial,
+      byte[] key,
+      Duration timeout) {
+    this.witness = witness;
+    this.group = group;
+    this.initial = initial;
+    this.key = key;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public CompletableFuture<WitnessRecord> read() {
+    ByteBuffer request = ByteBuffer.allocate(4096);
+    WitnessWire.putString(request, group);
+    WitnessWire.putRecord(request, initial);
+    return call(FrameType.WITNESS_READ, request.flip());
+  }
+
+  @Override
+  public CompletableFuture<WitnessRecord> compareAndSwap(
+      WitnessRecord expected, WitnessRecord next) {
+    ByteBuffer request = ByteBuffer.allocate(4096);
+    WitnessWire.putString(request, group);
+    WitnessWire.putString(request, expected.version());
+    WitnessWire.putRecord(request, next);
+    return call(FrameType.WITNESS_CAS, request.flip());
+  }
+
+  private CompletableFuture<WitnessRecord> call(FrameType type, ByteBuffer request) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(witness, (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            DataInputStream in =
+                new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            new FrameCodec(key).write(out, type, 0, 0, request);
+            out.flush();
+            Frame reply = new FrameCodec(key).read(in);
+            ByteBuffer p = reply.payload();
+            if (reply.type() == FrameType.WITNESS_RECORD) {
+              return WitnessWire.getRecord(p);
+            }
+            boolean conflict = p.get() == 1;
+            String reason = WitnessWire.getString(p);
+            throw conflict
+                ? new ConflictException(reason)
+                : new IllegalStateException("witness: " + reason);
+          } catch (IOException e) {
+            throw new OutcomeUnknownException("witness " + witness + ": " + e.getMessage());
+          }
+        },
+        calls);
+  }
+}

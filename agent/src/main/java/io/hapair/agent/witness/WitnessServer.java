@@ -1,0 +1,169 @@
+package io.hapair.agent.witness;
+
+import io.hapair.agent.replication.Frame;
+import io.hapair.agent.replication.FrameCodec;
+import io.hapair.agent.replication.FrameType;
+import io.hapair.agent.replication.ReplicationProtocolException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone witness: the third vote for pairs outside Kubernetes. It keeps one record per pair
+ * and group, changes it only by compare-and-swap of the whole record, and answers only after the
+ * change is on disk.
+ */
+public final class WitnessServer implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(WitnessServer.class);
+
+  private final ServerSocket listener;
+  private final WitnessStore store;
+  private final byte[] key;
+  private final ExecutorService threads;
+  private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  public WitnessServer(InetSocketAddress bind, Path stateDir, byte[] key) throws IOException {
+    this.store = new WitnessStore(stateDir);
+    this.key = key;
+    this.listener = new ServerSocket();
+    listener.setReuseAddress(true);
+    listener.bind(bind);
+    this.threads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "witness");
+              t.setDaemon(true);
+              return t;
+            });
+    threads.execute(this::acceptLoop);
+    log.info("witness listening on {}, state in {}", listener.getLocalSocketAddress(), stateDir);
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket socket = listener.accept();
+        threads.execute(() -> serve(socket));
+      } catch (IOException e) {
+        if (!closed) {
+          log.warn("witness accept failed: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    open.add(socket);
+    try (socket) {
+      socket.setSoTimeout(5000);
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+      FrameCodec reader = new FrameCodec(key);
+      FrameCodec writer = new FrameCodec(key);
+      while (!closed) {
+        Frame request;
+        try {
+          request = reader.read(in);
+        } catch (java.io.EOFException e) {
+          return;
+        }
+        ByteBuffer reply = ByteBuffer.allocate(4096);
+        FrameType type = answer(request, reply);
+        writer.write(out, type, 0, 0, reply.flip());
+        out.flush();
+      }
+    } catch (ReplicationProtocolException e) {
+      log.warn(
+          "witness: closing connection from {}: {}",
+          socket.getRemoteSocketAddress(),
+          e.getMessage());
+    } catch (IOException e) {
+      log.debug(
+          "witness: connection from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
+    }
+  }
+
+  private FrameType answer(Frame request, ByteBuffer reply) throws IOException {
+    ByteBuffer p = request.payload();
+    String group = WitnessWire.getString(p);
+    switch (request.type()) {
+      case WITNESS_READ -> {
+        WitnessRecord initial = WitnessWire.getRecord(p);
+        WitnessRecord stored = store.get(initial.pairUid(), group);
+        if (stored == null) {
+          stored =
+              new WitnessRecord(
+                  initial.pairUid(), initial.epoch(), initial.primary(), initial.upToDate(), "1");
+          store.put(group, stored);
+          log.info("witness: new record for pair {} group {}: {}", stored.pairUid(), group, stored);
+        }
+        WitnessWire.putRecord(reply, stored);
+        return FrameType.WITNESS_RECORD;
+      }
+      case WITNESS_CAS -> {
+        String expected = WitnessWire.getString(p);
+        WitnessRecord next = WitnessWire.getRecord(p);
+        synchronized (store) {
+          WitnessRecord stored = store.get(next.pairUid(), group);
+          if (stored == null || !stored.version().equals(expected)) {
+            return refuse(
+                reply,
+                true,
+                "record is at version " + (stored == null ? "none" : stored.version()));
+          }
+          WitnessRecord written =
+              new WitnessRecord(
+                  next.pairUid(),
+                  next.epoch(),
+                  next.primary(),
+                  next.upToDate(),
+                  Long.toString(Long.parseLong(stored.version()) + 1));
+          store.put(group, written);
+          log.info("witness: pair {} group {}: {}", written.pairUid(), group, written);
+          WitnessWire.putRecord(reply, written);
+          return FrameType.WITNESS_RECORD;
+        }
+      }
+      default -> throw new ReplicationProtocolException(request.type() + " sent to the witness");
+    }
+  }
+
+  private static FrameType refuse(ByteBuffer reply, boolean conflict, String reason) {
+    reply.put((byte) (conflict ? 1 : 0));
+    WitnessWire.putString(reply, reason.length() > 200 ? reason.substring(0, 200) : reason);
+    return FrameType.WITNESS_REFUSED;
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    listener.close();
+    for (Socket socket : open) {
+      socket.close();
+    }
+    threads.shutdownNow();
+  }
+
+  static String text(ByteBuffer b) {
+    return StandardCharsets.UTF_8.decode(b).toString();
+  }
+}

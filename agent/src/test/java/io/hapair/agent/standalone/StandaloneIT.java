@@ -1,0 +1,115 @@
+package io.hapair.agent.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hapair.agent.support.Command;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Standalone mode as users run it: the agent jar as processes from YAML files, with a witness
+ * process, on loopback addresses. The primary's process is killed with SIGKILL and started again.
+ */
+class StandaloneIT {
+  private static final Path JAR = Path.of("target/hapair-agent.jar");
+  private static final Duration T = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private Process start(String name, String... args) throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".log").toFile())
+            .start();
+    processes.add(p);
+    return p;
+  }
+
+  private Path config(String node, int witnessPort) throws IOException {
+    Path file = dir.resolve(node + ".yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "pair: demo",
+            "node: " + node,
+            "stateDir: " + dir.resolve("state-" + node),
+            "keyFile: " + dir.resolve("pair.key"),
+            "witness: 127.0.0.1:" + witnessPort,
+            "spec:",
+            "  nodes:",
+            "    - {name: node-a, address: 127.0.0.1, disk: " + dir.resolve("a.img") + "}",
+            "    - {name: node-b, address: 127.0.0.2, disk: " + dir.resolve("b.img") + "}",
+            "  volume: {disk: unused, port: 18788}",
+            "  export: {bind: Loopback, tls: Disabled, port: 18789}",
+            "  preferredPrimary: node-a",
+            "  failover: {heartbeatInterval: 100ms, missedHeartbeats: 5}",
+            ""));
+    return file;
+  }
+
+  private String log(String name) throws IOException {
+    return Files.readString(dir.resolve(name + ".log"));
+  }
+
+  @Test
+  void aKilledPrimaryComesBackAsPrimaryOfTheNextEpochWithItsData() throws Exception {
+    Files.write(dir.resolve("pair.key"), "standalone test pair key 0123456789".getBytes());
+    Command.run(
+            T,
+            "truncate",
+            "-s",
+            "64M",
+            dir.resolve("a.img").toString(),
+            dir.resolve("b.img").toString())
+        .orFail();
+    int witnessPort = 18790;
+    start(
+        "witness",
+        "witness",
+        "--listen",
+        "127.0.0.1:" + witnessPort,
+        "--state-dir",
+        dir.resolve("witness").toString(),
+        "--key-file",
+        dir.resolve("pair.key").toString());
+    Process a = start("a", "run", "-c", config("node-a", witnessPort).toString());
+    start("b", "run", "-c", config("node-b", witnessPort).toString());
+    await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
+    String uri = "nbd://127.0.0.1:18789/demo";
+    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 4M").orFail();
+
+    a.destroyForcibly().waitFor();
+    Files.move(dir.resolve("a.log"), dir.resolve("a-first.log"));
+    start("a", "run", "-c", config("node-a", witnessPort).toString());
+
+    await().atMost(T).until(() -> log("a").contains("primary of epoch 2"));
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                log("a").contains("resync of node-b done")
+                    || log("a").contains("node-b is in sync"));
+    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "read -P 0x3d 0 4M").orFail();
+    assertThat(log("a")).contains("did not shut down cleanly");
+    assertThat(log("witness")).contains("epoch=2");
+  }
+}

@@ -1,0 +1,91 @@
+package io.hapair.agent.witness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The standalone witness over real sockets and files. */
+class WitnessIT {
+  private static final byte[] KEY = "pair key for the witness tests!".getBytes();
+  private static final WitnessRecord INITIAL =
+      new WitnessRecord("uid", 0, "", Set.of("node-a", "node-b"), "");
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+  @TempDir Path dir;
+
+  private static InetSocketAddress local(int port) {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
+  private static RemoteArbiter client(int port, byte[] key) {
+    return new RemoteArbiter(local(port), "vol", INITIAL, key, TIMEOUT);
+  }
+
+  @Test
+  void compareAndSwapWinsOnceWithTheVersionItRead() throws Exception {
+    try (WitnessServer witness = new WitnessServer(local(0), dir, KEY)) {
+      RemoteArbiter a = client(witness.port(), KEY);
+      RemoteArbiter b = client(witness.port(), KEY);
+      WitnessRecord read = a.read().get();
+      assertThat(read.epoch()).isZero();
+
+      WitnessRecord won = a.compareAndSwap(read, read.promoted("node-a")).get();
+
+      assertThat(won.epoch()).isEqualTo(1);
+      assertThat(won.primary()).isEqualTo("node-a");
+      assertThat(b.compareAndSwap(read, read.promoted("node-b")))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(ConflictException.class);
+      assertThat(b.read().get().primary()).isEqualTo("node-a");
+    }
+  }
+
+  @Test
+  void aRecordSurvivesAWitnessRestart() throws Exception {
+    int port;
+    try (WitnessServer witness = new WitnessServer(local(0), dir, KEY)) {
+      port = witness.port();
+      RemoteArbiter a = client(port, KEY);
+      a.compareAndSwap(a.read().get(), a.read().get().promoted("node-b")).get();
+    }
+    try (WitnessServer again = new WitnessServer(local(0), dir, KEY)) {
+      WitnessRecord read = client(again.port(), KEY).read().get();
+      assertThat(read.epoch()).isEqualTo(1);
+      assertThat(read.primary()).isEqualTo("node-b");
+      assertThat(read.upToDate()).containsExactly("node-b");
+    }
+  }
+
+  @Test
+  void noAnswerInTimeIsAnUnknownOutcome() throws IOException {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThat(client(silent.getLocalPort(), KEY).read())
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(OutcomeUnknownException.class);
+    }
+  }
+
+  @Test
+  void aRequestWithoutThePairKeyChangesNothing() throws Exception {
+    try (WitnessServer witness = new WitnessServer(local(0), dir, KEY)) {
+      RemoteArbiter stranger = client(witness.port(), "another key".getBytes());
+      WitnessRecord read = client(witness.port(), KEY).read().get();
+
+      assertThat(stranger.compareAndSwap(read, read.promoted("node-b")))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(OutcomeUnknownException.class);
+      assertThat(client(witness.port(), KEY).read().get()).isEqualTo(read);
+    }
+  }
+}
