@@ -95,6 +95,7 @@ public final class NodeRunner implements Closeable {
             config.spec.getSplitBrain() == null
                 ? HAPairSpec.SplitBrainPolicy.Manual
                 : config.spec.getSplitBrain(),
+            !"none".equals(config.witness) && !Boolean.TRUE.equals(config.spec.getMaintenance()),
             key);
     Files.createDirectories(Path.of(config.stateDir));
     FileBlockStore store = FileBlockStore.open(disk);

@@ -588,6 +588,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         resync = null;
       }
       log.warn("{}: replication link to {} closed: {}", logPrefix, config.peerNode(), reason);
+      if (role != Role.PRIMARY && !closed && closedSession.peer().role() == Role.PRIMARY) {
+        peerLostAtNanos = clock.getAsLong();
+        scheduleTakeover(closedSession.peer().node());
+      }
       if (role != Role.PRIMARY || closed) {
         // A volume going away acknowledges nothing more, so its peer lacks nothing: no fencing.
         return;
@@ -608,6 +612,69 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       peerState = PeerState.FENCING;
       startFencing(reason);
     }
+  }
+
+  /**
+   * The secondary lost its primary: once its last grant has run out it asks the witness to promote
+   * it. The witness refuses if the primary is alive and outdated this node first (the primary's
+   * shorter term gives it that head start), so a link cut is not a failover.
+   */
+  private void scheduleTakeover(String lostPrimary) {
+    if (!config.autoFailover()) {
+      log.warn("{}: lost primary {}; automatic failover is off", logPrefix, lostPrimary);
+      return;
+    }
+    long wait = Math.max(0, lastGrantNanos + secondaryTermNanos - clock.getAsLong());
+    timers.schedule(() -> tryTakeover(lostPrimary), wait, TimeUnit.NANOSECONDS);
+  }
+
+  private void tryTakeover(String lostPrimary) {
+    synchronized (this) {
+      if (closed || role == Role.PRIMARY || session != null) {
+        return;
+      }
+    }
+    long started = clock.getAsLong();
+    promote()
+        .whenComplete(
+            (term, failure) -> {
+              if (failure == null) {
+                long done = clock.getAsLong();
+                log.warn(
+                    "{}: took over from {} as primary of epoch {}; failover timeline: detect {} ms,"
+                        + " lease wait {} ms, witness {} ms",
+                    logPrefix,
+                    lostPrimary,
+                    term,
+                    config.deadAfter().toMillis(),
+                    (promotedAfterNanos - peerLostAtNanos) / 1_000_000,
+                    (done - promotedAfterNanos) / 1_000_000);
+                lastTakeover = new Takeover(lostPrimary, peerLostAtNanos, promotedAfterNanos, done);
+                return;
+              }
+              Throwable cause =
+                  failure instanceof CompletionException ? failure.getCause() : failure;
+              log.info(
+                  "{}: not taking over from {}: {}", logPrefix, lostPrimary, cause.getMessage());
+              boolean unknown = cause instanceof io.hapair.agent.witness.OutcomeUnknownException;
+              if (unknown) {
+                // Nothing was decided: ask again while the primary stays away.
+                timers.schedule(
+                    () -> tryTakeover(lostPrimary),
+                    config.deadAfter().toMillis(),
+                    TimeUnit.MILLISECONDS);
+              }
+            });
+  }
+
+  /** A completed takeover's timeline on this node's monotonic clock. */
+  public record Takeover(String from, long linkLostNanos, long casStartNanos, long promotedNanos) {}
+
+  private volatile Takeover lastTakeover;
+  private volatile long peerLostAtNanos;
+
+  public Takeover lastTakeover() {
+    return lastTakeover;
   }
 
   /** Records the peer as outdated at the witness; held writes are answered once it is. */
@@ -983,6 +1050,17 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         m.generations(),
         config.protocol().ordinal(),
         meta.bitmap().cardinality());
+  }
+
+  /** Closes the replication link now (it is dialled again): for operators and fault tests. */
+  public void disconnect(String reason) {
+    PeerSession s;
+    synchronized (this) {
+      s = session;
+    }
+    if (s != null) {
+      s.close(reason);
+    }
   }
 
   /** Whether the connector should look for the peer. */

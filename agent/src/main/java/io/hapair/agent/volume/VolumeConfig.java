@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param pairKey the pair's shared key for the replication link's HMAC, or null (unauthenticated,
  *     for tests on loopback only)
  * @param dataTimeout a peer that has not completed a request in this time is dropped and outdated
+ * @param autoFailover whether a secondary that loses its primary asks the witness to take over
+ *     (false with witness None and in maintenance)
  * @param initialSyncSource the node whose existing data seeds a new pair, or null (only blank disks
  *     are initialized)
  */
@@ -34,6 +36,7 @@ public record VolumeConfig(
     String initialSyncSource,
     VerifyAlgorithm verifyAlgorithm,
     SplitBrainPolicy splitBrain,
+    boolean autoFailover,
     byte[] pairKey) {
 
   /** The node with the lower name dials; the other accepts. Roles play no part in it. */

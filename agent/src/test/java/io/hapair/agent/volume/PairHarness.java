@@ -37,6 +37,7 @@ final class PairHarness implements AutoCloseable {
   final Node b;
   long resyncRate = 0;
   String initialSyncSource;
+  boolean autoFailover;
   HAPairSpec.SplitBrainPolicy splitBrain = HAPairSpec.SplitBrainPolicy.Manual;
 
   PairHarness(Path dir, Protocol protocol, byte[] key) throws IOException {
@@ -108,6 +109,7 @@ final class PairHarness implements AutoCloseable {
           null,
           VerifyAlgorithm.CRC32C,
           splitBrain,
+          autoFailover,
           key);
     }
 

@@ -1,0 +1,72 @@
+package io.hapair.agent.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hapair.agent.meta.Role;
+import io.hapair.agent.support.Command;
+import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A secondary takes over on its own when its primary is gone, and only then. */
+class FailoverIT {
+  @TempDir Path dir;
+  PairHarness pair;
+
+  @AfterEach
+  void stop() {
+    pair.close();
+  }
+
+  private void start() throws Exception {
+    pair = new PairHarness(dir, Protocol.C, "failover key".getBytes());
+    pair.autoFailover = true;
+    pair.a.start(pair.arbiter);
+    pair.b.start(pair.arbiter);
+    pair.a.promoteAndExport();
+    pair.awaitInSync(pair.a);
+  }
+
+  @Test
+  void theSecondaryTakesOverWhenThePrimaryDies() throws Exception {
+    start();
+    Command.run(
+            Duration.ofSeconds(60),
+            "qemu-io",
+            "-f",
+            "raw",
+            pair.a.uri(),
+            "-c",
+            "write -P 0x7e 0 1M")
+        .orFail();
+
+    pair.a.crash();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pair.b.volume.role() == Role.PRIMARY);
+    assertThat(pair.b.volume.epoch()).isEqualTo(2);
+    assertThat(pair.arbiter.snapshot().primary()).isEqualTo("node-b");
+    ReplicatedVolume.Takeover timeline = pair.b.volume.lastTakeover();
+    assertThat(timeline.from()).isEqualTo("node-a");
+    assertThat(timeline.casStartNanos() - pair.b.volume.lastGrantNanos())
+        .isGreaterThanOrEqualTo(pair.b.volume.secondaryTermNanos());
+  }
+
+  @Test
+  void aCutLinkWithBothNodesAliveIsNotAFailover() throws Exception {
+    start();
+
+    pair.b.volume.disconnect("link cut by the test");
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> pair.b.volume.role() == Role.SECONDARY && pair.a.volume.role() == Role.PRIMARY);
+    assertThat(pair.arbiter.snapshot().epoch()).isEqualTo(1);
+    assertThat(pair.arbiter.snapshot().primary()).isEqualTo("node-a");
+  }
+}
