@@ -1,8 +1,9 @@
 package io.hapair.agent.standalone;
 
 import io.hapair.agent.disk.FileBlockStore;
-import io.hapair.agent.nbd.NbdServer;
 import io.hapair.agent.tls.TlsContexts;
+import io.hapair.agent.vip.IpCommands;
+import io.hapair.agent.vip.VipManager;
 import io.hapair.agent.volume.PeerConnector;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.volume.VolumeConfig;
@@ -10,15 +11,18 @@ import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.RemoteArbiter;
 import io.hapair.agent.witness.SoloArbiter;
 import io.hapair.agent.witness.WitnessRecord;
+import io.hapair.api.spec.Cidr;
 import io.hapair.api.spec.Durations;
 import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.spec.IpAddresses;
 import io.hapair.api.spec.Quantities;
 import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FailoverSpec;
+import io.hapair.api.v1alpha1.GarpSpec;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
+import io.hapair.api.v1alpha1.VirtualIP;
 import io.hapair.api.v1alpha1.VolumeSpec;
 import java.io.Closeable;
 import java.io.IOException;
@@ -111,13 +115,23 @@ public final class NodeRunner implements Closeable {
         group.preferredNode() != null
             ? group.preferredNode()
             : config.spec.getNodes().get(0).getName();
+    RoleFollowingExport export = exportOf(config, vc, group, replicated);
+    open.add(0, export);
+    open.add(
+        0,
+        new VipManager(
+            virtualIps(group),
+            new IpCommands(),
+            replicated::mayServe,
+            export,
+            VIP_LIFETIME_SECONDS,
+            vc.logPrefix()));
     if (preferred.equals(me.getName())) {
       try {
         replicated.promote().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new IOException(vc.logPrefix() + ": could not become primary: " + e.getMessage(), e);
       }
-      open.add(0, exportOf(config, vc, group, replicated));
     }
     log.info(
         "{}: running ({} protocol {})",
@@ -148,15 +162,33 @@ public final class NodeRunner implements Closeable {
         address, group.name(), initial, vc.pairKey(), Durations.parse(config.witnessTimeout));
   }
 
-  private static NbdServer exportOf(
+  /** How long a virtual IP outlives its last renewal when the agent dies. */
+  static final int VIP_LIFETIME_SECONDS = 2;
+
+  private static List<VipManager.Vip> virtualIps(GroupSpec group) {
+    List<VipManager.Vip> vips = new ArrayList<>();
+    for (VirtualIP vip : group.virtualIPs()) {
+      GarpSpec garp = vip.getGarp() == null ? new GarpSpec() : vip.getGarp();
+      vips.add(
+          new VipManager.Vip(
+              vip.getIface(),
+              Cidr.parse(vip.getAddress()),
+              garp.getCount() == null ? 5 : garp.getCount(),
+              Durations.parse(garp.getInterval() == null ? "100ms" : garp.getInterval()),
+              Durations.parse(garp.getRefresh() == null ? "10s" : garp.getRefresh())));
+    }
+    return vips;
+  }
+
+  private static RoleFollowingExport exportOf(
       StandaloneConfig config, VolumeConfig vc, GroupSpec group, ReplicatedVolume volume)
       throws ConfigException, IOException {
     ExportSpec export = group.export() == null ? new ExportSpec() : group.export();
-    if (export.getBind() != ExportSpec.Bind.Loopback) {
+    int port = export.getPort() == null ? 10809 : export.getPort();
+    boolean onVip = export.getBind() != ExportSpec.Bind.Loopback;
+    if (onVip && group.virtualIPs().isEmpty()) {
       throw new ConfigException(
-          group.fieldPath()
-              + ".export.bind: only Loopback is available in standalone mode so far"
-              + " (serving on the virtual IP arrives with the virtual IP itself)");
+          group.fieldPath() + ".virtualIPs: required while the export binds to the virtual IP");
     }
     SSLContext tls = null;
     if (export.getTls() != ExportSpec.Tls.Disabled) {
@@ -168,9 +200,12 @@ public final class NodeRunner implements Closeable {
       }
       tls = TlsContexts.server(Path.of(config.tlsDir));
     }
-    int port = export.getPort() == null ? 10809 : export.getPort();
-    return new NbdServer(
-        volume, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), tls, vc.logPrefix());
+    InetSocketAddress bind =
+        onVip
+            ? new InetSocketAddress(
+                Cidr.parse(group.virtualIPs().get(0).getAddress()).address(), port)
+            : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    return new RoleFollowingExport(volume, bind, tls, vc.logPrefix());
   }
 
   private static PairNode nodeNamed(StandaloneConfig config, String name) {

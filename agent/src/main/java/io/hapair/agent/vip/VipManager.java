@@ -1,0 +1,163 @@
+package io.hapair.agent.vip;
+
+import io.hapair.api.spec.Cidr;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a service group's virtual IPs where they belong, level-triggered: every tick it compares
+ * what the interface carries with what this node should carry (primary with a valid lease), and
+ * adds, renews or removes. Addresses carry a short lifetime that only a live primary renews, so the
+ * kernel drops them when the agent dies. A takeover is announced {@code count} times, then every
+ * {@code refresh}.
+ */
+public final class VipManager implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(VipManager.class);
+  private static final Duration TICK = Duration.ofMillis(250);
+
+  /** One managed address and how to announce it. */
+  public record Vip(
+      String iface, Cidr address, int garpCount, Duration garpInterval, Duration garpRefresh) {}
+
+  private final List<Vip> vips;
+  private final InterfaceOps os;
+  private final BooleanSupplier shouldHold;
+  private final Consumer<Boolean> onChange;
+  private final int lifetimeSeconds;
+  private final String logPrefix;
+  private final ScheduledExecutorService timer;
+  private boolean holding;
+  private long nextRefreshNanos;
+  private long lastRenewNanos;
+
+  /**
+   * @param shouldHold whether this node should carry the addresses now (primary, lease valid)
+   * @param onChange told true after the addresses are up, false before they go
+   */
+  public VipManager(
+      List<Vip> vips,
+      InterfaceOps os,
+      BooleanSupplier shouldHold,
+      Consumer<Boolean> onChange,
+      int lifetimeSeconds,
+      String logPrefix) {
+    this.vips = vips;
+    this.os = os;
+    this.shouldHold = shouldHold;
+    this.onChange = onChange;
+    this.lifetimeSeconds = lifetimeSeconds;
+    this.logPrefix = logPrefix;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "vip");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleWithFixedDelay(this::reconcile, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One pass: make the interfaces match the role. Runs on the timer thread only. */
+  void reconcile() {
+    try {
+      boolean want = shouldHold.getAsBoolean();
+      long now = System.nanoTime();
+      if (want && !holding) {
+        for (Vip vip : vips) {
+          os.addOrRenew(vip.iface(), vip.address(), lifetimeSeconds);
+        }
+        lastRenewNanos = now;
+        onChange.accept(true); // if this fails, the next tick tries again
+        holding = true;
+        announceTakeover();
+        nextRefreshNanos = now + refreshNanos();
+      } else if (want) {
+        if (now - lastRenewNanos > TimeUnit.SECONDS.toNanos(lifetimeSeconds) / 3) {
+          for (Vip vip : vips) {
+            os.addOrRenew(vip.iface(), vip.address(), lifetimeSeconds);
+          }
+          lastRenewNanos = now;
+        }
+        if (refreshNanos() > 0 && now - nextRefreshNanos >= 0) {
+          for (Vip vip : vips) {
+            os.announce(vip.iface(), vip.address());
+          }
+          nextRefreshNanos = now + refreshNanos();
+        }
+      } else {
+        if (holding) {
+          onChange.accept(false);
+          holding = false;
+        }
+        // Level-triggered: whatever put the address there (an earlier run, a crash), it goes.
+        for (Vip vip : vips) {
+          if (os.has(vip.iface(), vip.address())) {
+            os.remove(vip.iface(), vip.address());
+            log.info("{}: released {} on {}", logPrefix, vip.address(), vip.iface());
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: virtual IP reconcile failed: {}", logPrefix, e.toString());
+    }
+  }
+
+  private long refreshNanos() {
+    return vips.isEmpty() ? 0 : vips.get(0).garpRefresh().toNanos();
+  }
+
+  private void announceTakeover() throws IOException {
+    if (vips.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
+    for (Vip vip : vips) {
+      os.announce(vip.iface(), vip.address());
+    }
+    log.warn(
+        "{}: took {} and announced it ({} ms)",
+        logPrefix,
+        vips.stream().map(v -> v.address() + " on " + v.iface()).toList(),
+        (System.nanoTime() - started) / 1_000_000);
+    for (Vip vip : vips) {
+      for (int i = 1; i < vip.garpCount(); i++) {
+        timer.schedule(
+            () -> {
+              try {
+                if (holding) {
+                  os.announce(vip.iface(), vip.address());
+                }
+              } catch (IOException e) {
+                log.warn("{}: announcing {} failed: {}", logPrefix, vip.address(), e.toString());
+              }
+            },
+            vip.garpInterval().toMillis() * i,
+            TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** Stops; the addresses are removed (a clean stop is a release). */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    for (Vip vip : vips) {
+      try {
+        if (os.has(vip.iface(), vip.address())) {
+          os.remove(vip.iface(), vip.address());
+        }
+      } catch (IOException e) {
+        log.warn("{}: removing {} failed: {}", logPrefix, vip.address(), e.toString());
+      }
+    }
+  }
+}
