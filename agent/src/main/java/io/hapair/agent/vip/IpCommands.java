@@ -51,9 +51,22 @@ public final class IpCommands implements InterfaceOps {
   @Override
   public void announce(String iface, Cidr address) throws IOException {
     if (address.isIpv4()) {
-      run(
-          List.of(
-              "arping", "-q", "-U", "-c", "1", "-I", iface, address.address().getHostAddress()));
+      // arping sends at once, then lingers about a second for answers nobody sends to a
+      // gratuitous ARP: start it and let it end on its own (bounded) instead of waiting.
+      Process arping =
+          new ProcessBuilder(
+                  "arping", "-q", "-U", "-c", "1", "-I", iface, address.address().getHostAddress())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      arping
+          .onExit()
+          .orTimeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+          .exceptionally(
+              timedOut -> {
+                arping.destroyForcibly();
+                return arping;
+              });
     }
     // IPv6: the kernel sends an unsolicited neighbour advertisement when the address is added
     // (ndisc_notify); a userspace sender is still to come.

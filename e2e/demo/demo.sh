@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The hapair demo (README command 1): two nodes, a witness and a client in network namespaces of
+# their own on one bridge; writes flowing through the virtual IP over NBD with TLS; the primary's
+# agent killed with SIGKILL; the secondary takes over; the client carries on; every acknowledged
+# write is checked. Needs root. Everything it creates is removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+[ "$(id -u)" -eq 0 ] || { echo "demo: run as root (it creates network namespaces)" >&2; exit 1; }
+JAR=agent/target/hapair-agent.jar
+[ -f "$JAR" ] || mvn -B -q -ntp -DskipTests package -pl api,agent -am
+
+P=hapdemo                       # prefix of everything this script creates
+NET=192.0.2                     # documentation range, inside the demo's namespaces only
+VIP=$NET.100
+work=$(mktemp -d)
+pids=()
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+cleanup() {
+  for pid in "${pids[@]:-}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  for ns in node-a node-b witness client lan; do ip netns del "$P-$ns" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say "network: namespaces $P-{node-a,node-b,witness,client} on a bridge in $P-lan"
+ip netns add "$P-lan"
+ip -n "$P-lan" link add br0 type bridge
+ip -n "$P-lan" link set br0 up
+i=0
+for host in node-a:11 node-b:12 witness:3 client:50; do
+  name=${host%%:*}; octet=${host##*:}; i=$((i + 1))
+  ip netns add "$P-$name"
+  ip link add "hd$i" type veth peer name eth0 netns "$P-$name"
+  ip link set "hd$i" netns "$P-lan"
+  ip -n "$P-lan" link set "hd$i" master br0 up
+  ip -n "$P-$name" addr add "$NET.$octet/24" dev eth0
+  ip -n "$P-$name" link set eth0 up
+  ip -n "$P-$name" link set lo up
+done
+
+say "pair key and certificates (the pair's own CA; the server certificate names $VIP)"
+head -c 32 /dev/urandom > "$work/pair.key"
+java -jar "$JAR" certs --dir "$work/tls" --pair demo --server-name "$VIP" > /dev/null
+truncate -s 256M "$work/a.img" "$work/b.img"
+
+for node in node-a node-b; do
+  cat > "$work/$node.yaml" <<YAML
+pair: demo
+node: $node
+stateDir: $work/state-$node
+keyFile: $work/pair.key
+tlsDir: $work/tls
+witness: $NET.3:7799
+spec:
+  nodes:
+    - {name: node-a, address: $NET.11, disk: $work/a.img}
+    - {name: node-b, address: $NET.12, disk: $work/b.img}
+  volume: {disk: unused, protocol: C}
+  virtualIPs:
+    - {address: $VIP/24, interface: eth0, garp: {count: 5, interval: 100ms, refresh: 10s}}
+  preferredPrimary: node-a
+  failover: {heartbeatInterval: 100ms, missedHeartbeats: 5}
+YAML
+done
+
+say "starting the witness and both agents"
+ip netns exec "$P-witness" java -jar "$JAR" witness --listen "$NET.3:7799" \
+  --state-dir "$work/witness" --key-file "$work/pair.key" > "$work/witness.log" 2>&1 &
+pids+=($!)
+ip netns exec "$P-node-a" java -jar "$JAR" run -c "$work/node-a.yaml" > "$work/node-a.log" 2>&1 &
+pids+=($!); agent_a=$!
+ip netns exec "$P-node-b" java -jar "$JAR" run -c "$work/node-b.yaml" > "$work/node-b.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do
+  grep -q "resync of node-b done\|node-b is in sync" "$work/node-a.log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q "resync of node-b done\|node-b is in sync" "$work/node-a.log" \
+  || { echo "demo: the pair did not come up; node-a's log:" >&2; tail -20 "$work/node-a.log" >&2; exit 1; }
+grep -h "primary of epoch\|took\|resync of" "$work/node-a.log" | sed 's/^/   node-a /'
+
+say "client: numbered FUA writes through $VIP (NBD over TLS), reconnecting on errors"
+uri="nbds://$VIP/demo?tls-certificates=$work/tls"
+ip netns exec "$P-client" env PATH=/usr/bin:/bin python3 e2e/demo/client.py \
+  --uri "$uri" --stop "$work/stop" --seconds 120 2>&1 | sed 's/^/   /' &
+client=$!
+for _ in $(seq 1 100); do grep -q . "$work/node-a.log" && break; sleep 0.1; done
+sleep 3
+
+say "killing node-a's agent with SIGKILL (its address lifetime runs out; node-b waits out its lease)"
+killed_at=$(date +%s%3N)
+kill -9 "$agent_a"
+for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+sleep 3
+touch "$work/stop"
+wait "$client" && verdict="no acknowledged write lost" || verdict="ACKNOWLEDGED WRITES LOST"
+
+say "failover timeline (node-b's log)"
+grep -h "took over\|took .* and announced\|NBD export" "$work/node-b.log" | sed 's/^/   /'
+took=$(grep -h "took over" "$work/node-b.log" | head -1 | cut -c1-12)
+echo "   node-a killed at $(date -d @$((killed_at / 1000)) +%H:%M:%S).$((killed_at % 1000))"
+echo "   $VIP now answers from node-b: $(ip -n "$P-node-b" -o addr show dev eth0 | grep -c "$VIP") address(es) there"
+say "result: $verdict"
+[ "$verdict" = "no acknowledged write lost" ]
