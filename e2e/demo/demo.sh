@@ -26,6 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for ns in node-a node-b witness client lan; do ip netns del "$P-$ns" 2>/dev/null || true; done
 say "network: namespaces $P-{node-a,node-b,witness,client} on a bridge in $P-lan"
 ip netns add "$P-lan"
 ip -n "$P-lan" link add br0 type bridge

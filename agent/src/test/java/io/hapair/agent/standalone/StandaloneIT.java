@@ -94,6 +94,7 @@ class StandaloneIT {
     Process a = start("a", "run", "-c", config("node-a", witnessPort).toString());
     start("b", "run", "-c", config("node-b", witnessPort).toString());
     await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
+    await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
     String uri = "nbd://127.0.0.1:18789/demo";
     Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 4M").orFail();
 
@@ -108,6 +109,7 @@ class StandaloneIT {
             () ->
                 log("a").contains("resync of node-b done")
                     || log("a").contains("node-b is in sync"));
+    await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
     Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "read -P 0x3d 0 4M").orFail();
     assertThat(log("a")).contains("did not shut down cleanly");
     assertThat(log("witness")).contains("epoch=2");

@@ -1,0 +1,48 @@
+package io.hapair.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's demo as a test: real agents, witness and client in network namespaces, the primary's
+ * agent killed with SIGKILL, the client's history checked. Needs root.
+ */
+class FailoverDemoIT {
+  private static final Path DEMO = Path.of("demo/demo.sh").toAbsolutePath();
+
+  private static boolean root() throws IOException, InterruptedException {
+    Process id = new ProcessBuilder("id", "-u").start();
+    id.waitFor(5, TimeUnit.SECONDS);
+    return new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+        .trim()
+        .equals("0");
+  }
+
+  @Test
+  void thePrimarysAgentIsKilledAndNoAcknowledgedWriteIsLost() throws Exception {
+    assumeTrue(root(), "the e2e demo creates network namespaces: run as root (CI does)");
+    Process demo = new ProcessBuilder(DEMO.toString()).redirectErrorStream(true).start();
+    String output;
+    try (var in = demo.getInputStream()) {
+      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    boolean ended = demo.waitFor(300, TimeUnit.SECONDS);
+    if (!ended) {
+      demo.destroyForcibly();
+    }
+    System.out.println(output);
+
+    assertThat(ended).as("demo finished").isTrue();
+    assertThat(demo.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("took over from node-a as primary of epoch 2")
+        .contains("writes flowing again after")
+        .containsPattern("history check: [1-9][0-9]* acknowledged blocks, 0 lost or stale");
+  }
+}
