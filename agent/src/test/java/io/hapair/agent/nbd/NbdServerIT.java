@@ -181,14 +181,7 @@ class NbdServerIT {
       DataOutputStream out = new DataOutputStream(raw.getOutputStream());
       enterTransmission(in, out);
       // A write request with a wrong magic and a payload that must not reach the disk.
-      out.writeInt(0xdeadbeef);
-      out.writeShort(0);
-      out.writeShort(Nbd.CMD_WRITE);
-      out.writeLong(1);
-      out.writeLong(0);
-      out.writeInt(4096);
-      out.flush();
-      assertThat(closedByServer(in, out)).isTrue();
+      assertThat(closedByServer(in, out, request(0xdeadbeef, 4096))).isTrue();
     }
 
     assertThat(sha256(dir.resolve("disk.img"))).isEqualTo(before);
@@ -202,14 +195,7 @@ class NbdServerIT {
       DataInputStream in = new DataInputStream(raw.getInputStream());
       DataOutputStream out = new DataOutputStream(raw.getOutputStream());
       enterTransmission(in, out);
-      out.writeInt(Nbd.REQUEST_MAGIC);
-      out.writeShort(0);
-      out.writeShort(Nbd.CMD_WRITE);
-      out.writeLong(1);
-      out.writeLong(0);
-      out.writeInt(Integer.MAX_VALUE);
-      out.flush();
-      assertThat(closedByServer(in, out)).isTrue();
+      assertThat(closedByServer(in, out, request(Nbd.REQUEST_MAGIC, Integer.MAX_VALUE))).isTrue();
     }
     Command.run(T, "nbdinfo", uri).orFail();
   }
@@ -232,9 +218,26 @@ class NbdServerIT {
         .hasMessageContaining("needs TLS");
   }
 
-  /** Whether the server closed the connection: end of stream, or a reset while we still wrote. */
-  private static boolean closedByServer(DataInputStream in, DataOutputStream out) {
+  /** A WRITE request header with the given magic and length, followed by 4 KiB of payload. */
+  private static byte[] request(int magic, int length) {
+    return java.nio.ByteBuffer.allocate(28 + 4096)
+        .putInt(magic)
+        .putShort((short) 0)
+        .putShort((short) Nbd.CMD_WRITE)
+        .putLong(1)
+        .putLong(0)
+        .putInt(length)
+        .array();
+  }
+
+  /**
+   * Sends the bytes and tells whether the server closed the connection: end of stream, or a reset
+   * while the bytes were still being written (the server may close at the first word).
+   */
+  private static boolean closedByServer(DataInputStream in, DataOutputStream out, byte[] bytes) {
     try {
+      out.write(bytes);
+      out.flush();
       out.write(new byte[4096]);
       out.flush();
     } catch (IOException closedWhileWriting) {

@@ -38,6 +38,7 @@ final class PairHarness implements AutoCloseable {
   long resyncRate = 0;
   String initialSyncSource;
   boolean autoFailover;
+  int regionSize = 4096;
   HAPairSpec.SplitBrainPolicy splitBrain = HAPairSpec.SplitBrainPolicy.Manual;
 
   PairHarness(Path dir, Protocol protocol, byte[] key) throws IOException {
@@ -101,7 +102,7 @@ final class PairHarness implements AutoCloseable {
           disk,
           meta,
           protocol,
-          4096,
+          regionSize,
           resyncRate,
           Duration.ofMillis(100),
           Duration.ofMillis(1000),
