@@ -64,6 +64,7 @@ start_pair() { # label protocol keyfile-or-empty port-base
       echo "pair: bench"
       echo "node: node-$n"
       echo "stateDir: $work/$label-state-$n"
+      echo "metrics: \"off\""
       [ -n "$key" ] && echo "keyFile: $key"
       echo "spec:"
       echo "  nodes:"

@@ -1,5 +1,7 @@
 package io.hapair.agent.nbd;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +55,7 @@ final class NbdTransmission {
           return;
         }
         acquire();
+        requests(type).increment();
         try {
           dispatch(flags, type, cookie, offset, length);
         } catch (IOException e) {
@@ -152,6 +155,11 @@ final class NbdTransmission {
    */
   private void reply(long cookie, int error, byte[] data, boolean flush) {
     int code = error == 0 && !export.mayServe() ? Nbd.ESHUTDOWN : error;
+    if (code != 0) {
+      Metrics.globalRegistry
+          .counter("hapair.nbd.errors", "export", export.name(), "errno", Integer.toString(code))
+          .increment();
+    }
     try {
       synchronized (replyLock) {
         c.out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
@@ -169,6 +177,20 @@ final class NbdTransmission {
     } finally {
       inFlight.release();
     }
+  }
+
+  private Counter requests(int type) {
+    String name =
+        switch (type) {
+          case Nbd.CMD_READ -> "read";
+          case Nbd.CMD_WRITE -> "write";
+          case Nbd.CMD_FLUSH -> "flush";
+          case Nbd.CMD_TRIM -> "trim";
+          case Nbd.CMD_WRITE_ZEROES -> "write_zeroes";
+          default -> "other";
+        };
+    return Metrics.globalRegistry.counter(
+        "hapair.nbd.requests", "export", export.name(), "type", name);
   }
 
   private void flushReplies() {

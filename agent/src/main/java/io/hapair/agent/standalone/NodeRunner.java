@@ -1,6 +1,7 @@
 package io.hapair.agent.standalone;
 
 import io.hapair.agent.disk.FileBlockStore;
+import io.hapair.agent.metrics.MetricsServer;
 import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.vip.IpCommands;
 import io.hapair.agent.vip.VipManager;
@@ -24,6 +25,7 @@ import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VirtualIP;
 import io.hapair.api.v1alpha1.VolumeSpec;
+import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,13 +46,24 @@ public final class NodeRunner implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(NodeRunner.class);
 
   private final List<Closeable> open = new ArrayList<>();
+  private volatile boolean ready;
 
   public static NodeRunner start(StandaloneConfig config) throws ConfigException, IOException {
     NodeRunner runner = new NodeRunner();
     try {
+      if (!"off".equals(config.metrics)) {
+        int colon = config.metrics.lastIndexOf(':');
+        runner.open.add(
+            new MetricsServer(
+                new InetSocketAddress(
+                    config.metrics.substring(0, colon),
+                    Integer.parseInt(config.metrics.substring(colon + 1))),
+                () -> runner.ready));
+      }
       for (GroupSpec group : GroupSpec.of(config.pair, config.spec)) {
         runner.startGroup(config, group);
       }
+      runner.ready = true;
     } catch (ConfigException | IOException | RuntimeException e) {
       runner.close();
       throw e;
@@ -125,6 +138,7 @@ public final class NodeRunner implements Closeable {
             replicated::mayServe,
             export,
             VIP_LIFETIME_SECONDS,
+            Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
             vc.logPrefix()));
     if (preferred.equals(me.getName())) {
       try {

@@ -38,6 +38,9 @@ public class StandaloneConfig {
    */
   public String witness = "none";
 
+  /** host:port of /metrics, /healthz and /readyz, or "off". */
+  public String metrics = "0.0.0.0:9796";
+
   /** How long a witness request may take before its outcome counts as unknown. */
   public String witnessTimeout = "500ms";
 

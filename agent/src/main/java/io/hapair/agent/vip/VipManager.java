@@ -1,6 +1,9 @@
 package io.hapair.agent.vip;
 
 import io.hapair.api.spec.Cidr;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,6 +37,7 @@ public final class VipManager implements Closeable {
   private final Consumer<Boolean> onChange;
   private final int lifetimeSeconds;
   private final String logPrefix;
+  private final Counter announcements;
   private final ScheduledExecutorService timer;
   private boolean holding;
   private long nextRefreshNanos;
@@ -49,6 +53,7 @@ public final class VipManager implements Closeable {
       BooleanSupplier shouldHold,
       Consumer<Boolean> onChange,
       int lifetimeSeconds,
+      Tags tags,
       String logPrefix) {
     this.vips = vips;
     this.os = os;
@@ -56,6 +61,11 @@ public final class VipManager implements Closeable {
     this.onChange = onChange;
     this.lifetimeSeconds = lifetimeSeconds;
     this.logPrefix = logPrefix;
+    this.announcements =
+        Counter.builder("hapair.garp.sent")
+            .description("Gratuitous ARPs / unsolicited neighbour advertisements sent")
+            .tags(tags)
+            .register(Metrics.globalRegistry);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -89,7 +99,7 @@ public final class VipManager implements Closeable {
         }
         if (refreshNanos() > 0 && now - nextRefreshNanos >= 0) {
           for (Vip vip : vips) {
-            os.announce(vip.iface(), vip.address());
+            announce(vip);
           }
           nextRefreshNanos = now + refreshNanos();
         }
@@ -111,6 +121,11 @@ public final class VipManager implements Closeable {
     }
   }
 
+  private void announce(Vip vip) throws IOException {
+    os.announce(vip.iface(), vip.address());
+    announcements.increment();
+  }
+
   private long refreshNanos() {
     return vips.isEmpty() ? 0 : vips.get(0).garpRefresh().toNanos();
   }
@@ -121,7 +136,7 @@ public final class VipManager implements Closeable {
     }
     long started = System.nanoTime();
     for (Vip vip : vips) {
-      os.announce(vip.iface(), vip.address());
+      announce(vip);
     }
     log.warn(
         "{}: took {} and announced it ({} ms)",
@@ -134,7 +149,7 @@ public final class VipManager implements Closeable {
             () -> {
               try {
                 if (holding) {
-                  os.announce(vip.iface(), vip.address());
+                  announce(vip);
                 }
               } catch (IOException e) {
                 log.warn("{}: announcing {} failed: {}", logPrefix, vip.address(), e.toString());

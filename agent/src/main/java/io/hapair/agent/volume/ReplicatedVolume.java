@@ -85,6 +85,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private final ActivityLog activityLog;
   private final ScheduledExecutorService timers;
   private final LongSupplier clock = System::nanoTime;
+  private final VolumeMeters meters;
 
   /**
    * This node's authority while primary: renewed by the peer's heartbeat answers or the witness.
@@ -118,7 +119,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     this.config = config;
     this.store = store;
     this.meta = meta;
-    this.arbiter = arbiter;
+    this.arbiter = new io.hapair.agent.witness.MeteredArbiter(arbiter, VolumeMeters.tags(config));
     this.logPrefix = config.logPrefix();
     this.activityLog = new ActivityLog(MetadataStore.MAX_ACTIVITY_LOG / 2, List.of());
     // The primary's term is the shorter one, so a link cut makes it stop answering before the
@@ -133,6 +134,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
               t.setDaemon(true);
               return t;
             });
+    this.meters = new VolumeMeters(this, config);
     Thread writer = new Thread(this::localWriterLoop, "volume-writer-" + config.node());
     writer.setDaemon(true);
     writer.start();
@@ -227,6 +229,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       }
     }
     lease.extendFrom(sentNanos);
+    meters.heartbeat(clock.getAsLong() - sentNanos);
   }
 
   @Override
@@ -464,6 +467,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     if (r.localDone && r.remoteDone && !r.done.isDone()) {
       inFlightBytes.release(r.permits);
       r.done.complete(null);
+      if (r.kind == Request.Kind.WRITE) {
+        meters.writeAcknowledged(clock.getAsLong() - r.submittedNanos);
+      }
     }
   }
 
@@ -650,6 +656,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                     (promotedAfterNanos - peerLostAtNanos) / 1_000_000,
                     (done - promotedAfterNanos) / 1_000_000);
                 lastTakeover = new Takeover(lostPrimary, peerLostAtNanos, promotedAfterNanos, done);
+                meters.tookOver();
                 return;
               }
               Throwable cause =
@@ -1408,6 +1415,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   /** Stops serving, the link and the timers; nothing is written. */
   private void stopEverything(String reason) {
+    meters.close();
     PeerSession s;
     synchronized (this) {
       closed = true;

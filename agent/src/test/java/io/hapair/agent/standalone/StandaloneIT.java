@@ -54,6 +54,7 @@ class StandaloneIT {
             "stateDir: " + dir.resolve("state-" + node),
             "keyFile: " + dir.resolve("pair.key"),
             "witness: 127.0.0.1:" + witnessPort,
+            "metrics: \"off\"",
             "spec:",
             "  nodes:",
             "    - {name: node-a, address: 127.0.0.1, disk: " + dir.resolve("a.img") + "}",

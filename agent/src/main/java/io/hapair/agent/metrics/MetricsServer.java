@@ -1,0 +1,70 @@
+package io.hapair.agent.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The agent's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code /healthz} (the
+ * process answers) and {@code /readyz} (its volumes are open). The agent's meters live in
+ * Micrometer's global registry; this attaches the Prometheus registry to it.
+ */
+public final class MetricsServer implements Closeable {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpServer http;
+
+  public MetricsServer(InetSocketAddress bind, BooleanSupplier ready) throws IOException {
+    Metrics.addRegistry(registry);
+    http = HttpServer.create(bind, 16);
+    http.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    http.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n", "text/plain"));
+    http.createContext(
+        "/readyz",
+        exchange -> {
+          boolean isReady = ready.getAsBoolean();
+          respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "starting\n", "text/plain");
+        });
+    http.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "metrics-http");
+              t.setDaemon(true);
+              return t;
+            }));
+    http.start();
+  }
+
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body, String type)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    Metrics.removeRegistry(registry);
+    registry.close();
+  }
+}

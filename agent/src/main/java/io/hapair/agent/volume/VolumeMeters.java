@@ -1,0 +1,118 @@
+package io.hapair.agent.volume;
+
+import io.hapair.agent.meta.Role;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A volume's meters, named the Prometheus way (hapair_..., base units, _total for counters) and
+ * tagged with pair, group and node. Removed when the volume closes.
+ */
+final class VolumeMeters implements AutoCloseable {
+  private final MeterRegistry registry = Metrics.globalRegistry;
+  private final List<Meter> meters = new ArrayList<>();
+  private final Timer writeLatency;
+  private final Timer heartbeatRtt;
+  private final Counter failovers;
+
+  VolumeMeters(ReplicatedVolume volume, VolumeConfig config) {
+    Tags tags = tags(config);
+    add(
+        Gauge.builder("hapair.role", volume, v -> v.role() == Role.PRIMARY ? 1 : 0)
+            .description("1 while this node is primary of the group")
+            .tags(tags)
+            .register(registry));
+    add(
+        Gauge.builder("hapair.epoch", volume, ReplicatedVolume::epoch)
+            .description("The primary term this node leads (0 while secondary)")
+            .tags(tags)
+            .register(registry));
+    add(
+        Gauge.builder("hapair.replication.connected", volume, v -> v.connected() ? 1 : 0)
+            .description("1 while the replication link is up")
+            .tags(tags)
+            .register(registry));
+    add(
+        Gauge.builder(
+                "hapair.disk.up.to.date",
+                volume,
+                v -> v.metadata().diskState() == io.hapair.agent.meta.DiskState.UP_TO_DATE ? 1 : 0)
+            .description("1 while this node's disk is UpToDate")
+            .tags(tags)
+            .register(registry));
+    add(
+        Gauge.builder("hapair.out.of.sync", volume, ReplicatedVolume::outOfSyncBytes)
+            .description("Bytes marked out of sync with the peer")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+    add(
+        FunctionCounter.builder("hapair.resync", volume, ReplicatedVolume::resyncedBytes)
+            .description("Bytes sent by resyncs")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+    add(
+        Gauge.builder(
+                "hapair.lease.remaining", volume, v -> Math.max(0, v.leaseRemainingNanos()) / 1e9)
+            .description("How long this primary may still answer without a new grant")
+            .baseUnit("seconds")
+            .tags(tags)
+            .register(registry));
+    writeLatency =
+        add(
+            Timer.builder("hapair.write.latency")
+                .description("From a write's submission to its acknowledgement")
+                .tags(tags.and("protocol", config.protocol().name()))
+                .publishPercentileHistogram()
+                .register(registry));
+    heartbeatRtt =
+        add(
+            Timer.builder("hapair.heartbeat.rtt")
+                .description("Round trip of the replication link's heartbeats")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .register(registry));
+    failovers =
+        add(
+            Counter.builder("hapair.failovers")
+                .description("Takeovers by this node")
+                .tags(tags.and("reason", "PeerLost"))
+                .register(registry));
+  }
+
+  static Tags tags(VolumeConfig config) {
+    return Tags.of("pair", config.pairUid(), "group", config.group(), "node", config.node());
+  }
+
+  private <M extends Meter> M add(M meter) {
+    meters.add(meter);
+    return meter;
+  }
+
+  void writeAcknowledged(long latencyNanos) {
+    writeLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void heartbeat(long rttNanos) {
+    heartbeatRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void tookOver() {
+    failovers.increment();
+  }
+
+  @Override
+  public void close() {
+    meters.forEach(registry::remove);
+  }
+}
