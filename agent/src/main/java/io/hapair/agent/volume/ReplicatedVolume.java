@@ -261,7 +261,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                 lease.extendFrom(sent);
               } else if (record.epoch() > term) {
                 synchronized (this) {
-                  stopServing(
+                  stepDown(
                       "the witness names "
                           + record.primary()
                           + " primary of epoch "
@@ -745,7 +745,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         }
         awaitingFence.clear();
       } else if (cause instanceof ConflictException) {
-        stopServing("lost the witness record: " + cause.getMessage());
+        stepDown("lost the witness record: " + cause.getMessage());
       } else if (role == Role.PRIMARY && !closed && peerState == PeerState.FENCING) {
         log.warn(
             "{}: witness did not answer ({}); writes wait, retrying",
@@ -768,6 +768,27 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     if (m.generations().bitmap() == 0) {
       meta.persistBitmap();
       meta.write(m.withGenerations(m.generations().diverge(Generations.fresh())));
+    }
+  }
+
+  /**
+   * Another node leads a newer epoch: stop answering and become secondary, keeping the data, so
+   * that the link comes back and this node resyncs as a target. Holds the lock.
+   */
+  private void stepDown(String why) {
+    stopServing(why);
+    if (role != Role.PRIMARY) {
+      return;
+    }
+    role = Role.SECONDARY;
+    peerState = PeerState.NONE;
+    lease.revoke();
+    try {
+      meta.persistBitmap();
+      meta.write(meta.metadata().withRole(Role.SECONDARY));
+      log.warn("{}: stepped down to secondary: {}", logPrefix, why);
+    } catch (IOException e) {
+      fault = "stepped down, but the metadata write failed: " + e.getMessage();
     }
   }
 
@@ -1130,10 +1151,14 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       return "peer's disk is " + peer.size() + " bytes in regions of " + peer.regionSize();
     }
     if (role == Role.PRIMARY && peer.role() == Role.PRIMARY) {
-      return "both nodes are primary (epochs " + epoch + " and " + peer.epoch() + ")";
+      String both = "both nodes are primary (epochs " + epoch + " and " + peer.epoch() + ")";
+      if (peer.epoch() > epoch) {
+        stepDown(both);
+      }
+      return both;
     }
     if (role == Role.PRIMARY && peer.highestEpoch() > epoch) {
-      stopServing(
+      stepDown(
           "peer has seen epoch " + peer.highestEpoch() + ", newer than this primary's " + epoch);
       return fault;
     }
