@@ -20,6 +20,9 @@ parser.add_argument("--uri", required=True)
 parser.add_argument("--blocks", type=int, default=4096)
 parser.add_argument("--stop", required=True)
 parser.add_argument("--seconds", type=float, default=120)
+parser.add_argument("--request-timeout", type=float, default=2.0,
+                    help="a write unanswered this long counts as failed (a frozen or partitioned "
+                         "server never closes the connection itself)")
 args = parser.parse_args()
 
 BLOCK = 4096
@@ -38,6 +41,17 @@ def connect():
     return h
 
 
+def write_fua(h, data, offset):
+    """A FUA write that fails if unanswered within --request-timeout (libnbd has no timeout)."""
+    cookie = h.aio_pwrite(nbd.Buffer.from_bytearray(bytearray(data)), offset, flags=nbd.CMD_FLAG_FUA)
+    deadline = time.monotonic() + args.request_timeout
+    while not h.aio_command_completed(cookie):  # raises nbd.Error if the server said no
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("no answer in %.1f s" % args.request_timeout)
+        h.poll(max(1, int(remaining * 1000)))
+
+
 def log(message):
     print(time.strftime("%H:%M:%S"), "client:", message, flush=True)
 
@@ -54,17 +68,18 @@ while not os.path.exists(args.stop) and time.monotonic() - started < args.second
     seq += 1
     slot = seq % args.blocks
     try:
-        handle.pwrite(block(seq), slot * BLOCK, nbd.CMD_FLAG_FUA)
+        write_fua(handle, block(seq), slot * BLOCK)
         acknowledged[slot] = seq
         if outage_started is not None:
             log("writes flowing again after %.0f ms without an acknowledged write"
                 % ((time.monotonic() - outage_started) * 1000))
             outage_started = None
-    except nbd.Error as e:
+    except (nbd.Error, TimeoutError) as e:
         unknown += 1
         if outage_started is None:
             outage_started = time.monotonic()
-            log("write %d failed (%s): outcome unknown; reconnecting" % (seq, e.string))
+            reason = e.string if isinstance(e, nbd.Error) else str(e)
+            log("write %d failed (%s): outcome unknown; reconnecting" % (seq, reason))
         try:
             handle.close()
         except Exception:

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # The hapair demo (README command 1): two nodes, a witness and a client in network namespaces of
-# their own on one bridge; writes flowing through the virtual IP over NBD with TLS; the primary's
-# agent killed with SIGKILL; the secondary takes over; the client carries on; every acknowledged
-# write is checked. Needs root. Everything it creates is removed at the end.
+# their own on one bridge; writes flowing through the virtual IP over NBD with TLS; a fault; the
+# client carries on; every acknowledged write is checked. Needs root. Everything it creates is
+# removed at the end.
+#   demo.sh [kill|stop|partition-peer]
+#   kill            (default) the primary's agent gets SIGKILL; the secondary takes over
+#   stop            the primary's agent is frozen (SIGSTOP) for 3 s, longer than its lease, then
+#                   resumed: it must step down, never answer again, and resync as secondary
+#   partition-peer  nftables drops all traffic between node-a and node-b for 3 s: node-a stays
+#                   primary (it outdates node-b at the witness first), no failover, then resync
 set -euo pipefail
+SCENARIO=${1:-kill}
 cd "$(dirname "$0")/../.."
 
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (it creates network namespaces)" >&2; exit 1; }
@@ -20,9 +27,12 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 cleanup() {
   for pid in "${pids[@]:-}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for ns in node-a node-b witness client lan; do
+    ip netns pids "$P-$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+  done
   wait 2>/dev/null || true
   for ns in node-a node-b witness client lan; do ip netns del "$P-$ns" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then echo "demo: work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -87,23 +97,75 @@ grep -h "primary of epoch\|took\|resync of" "$work/node-a.log" | sed 's/^/   nod
 say "client: numbered FUA writes through $VIP (NBD over TLS), reconnecting on errors"
 uri="nbds://$VIP/demo?tls-certificates=$work/tls"
 ip netns exec "$P-client" env PATH=/usr/bin:/bin python3 e2e/demo/client.py \
-  --uri "$uri" --stop "$work/stop" --seconds 120 2>&1 | sed 's/^/   /' &
+  --uri "$uri" --stop "$work/stop" --seconds 120 2>&1 | sed -u 's/^/   /' &
 client=$!
-for _ in $(seq 1 100); do grep -q . "$work/node-a.log" && break; sleep 0.1; done
 sleep 3
 
-say "killing node-a's agent with SIGKILL (its address lifetime runs out; node-b waits out its lease)"
-killed_at=$(date +%s%3N)
-kill -9 "$agent_a"
-for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+case "$SCENARIO" in
+  kill)
+    say "killing node-a's agent with SIGKILL (its address lifetime runs out; node-b waits out its lease)"
+    kill -9 "$agent_a"
+    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+    expected_primary=node-b
+    ;;
+  stop)
+    say "freezing node-a's agent (SIGSTOP) for 3 s, longer than its lease"
+    kill -STOP "$agent_a"
+    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+    sleep 2
+    say "resuming node-a's agent (SIGCONT): it must step down, not answer"
+    kill -CONT "$agent_a"
+    for _ in $(seq 1 200); do grep -q "stepped down" "$work/node-a.log" && break; sleep 0.05; done
+    for _ in $(seq 1 200); do grep -q "resync of node-a done\|node-a is in sync" "$work/node-b.log" && break; sleep 0.05; done
+    expected_primary=node-b
+    ;;
+  partition-peer)
+    say "cutting node-a <-> node-b (nftables drop on node-a) for 3 s; both still reach the witness"
+    ip netns exec "$P-node-a" nft -f - <<NFT
+table inet hapdemo {
+  chain in {
+    type filter hook input priority 0;
+    ip saddr $NET.12 drop
+  }
+  chain out {
+    type filter hook output priority 0;
+    ip daddr $NET.12 drop
+  }
+}
+NFT
+    sleep 3
+    say "healing the partition"
+    ip netns exec "$P-node-a" nft delete table inet hapdemo
+    for _ in $(seq 1 300); do
+      [ "$(grep -c "resync of node-b done" "$work/node-a.log")" -ge 2 ] && break
+      sleep 0.05
+    done
+    expected_primary=node-a
+    ;;
+  *) echo "demo: unknown scenario $SCENARIO" >&2; exit 2 ;;
+esac
 sleep 3
 touch "$work/stop"
 wait "$client" && verdict="no acknowledged write lost" || verdict="ACKNOWLEDGED WRITES LOST"
 
-say "failover timeline (node-b's log)"
-grep -h "took over\|took .* and announced\|NBD export" "$work/node-b.log" | sed 's/^/   /'
-took=$(grep -h "took over" "$work/node-b.log" | head -1 | cut -c1-12)
-echo "   node-a killed at $(date -d @$((killed_at / 1000)) +%H:%M:%S).$((killed_at % 1000))"
-echo "   $VIP now answers from node-b: $(ip -n "$P-node-b" -o addr show dev eth0 | grep -c "$VIP") address(es) there"
-say "result: $verdict"
-[ "$verdict" = "no acknowledged write lost" ]
+say "timeline (the agents' logs)"
+grep -h "took over\|took .* and announced\|stepped down\|outdating\|recorded as outdated" \
+  "$work/node-a.log" "$work/node-b.log" | sort | sed 's/^/   /'
+holders=""
+for node in node-a node-b; do
+  ip -n "$P-$node" -o addr show dev eth0 | grep -q " $VIP/" && holders="$holders $node"
+done
+echo "   $VIP is on:${holders:- nobody}"
+disks="not compared (node-a's agent is dead)"
+if [ "$SCENARIO" != kill ]; then
+  # Both agents live: once no resync is pending, the two disks must be identical.
+  disks="DIFFERENT"
+  for _ in $(seq 1 100); do
+    if cmp -s "$work/a.img" "$work/b.img"; then disks="identical"; break; fi
+    sleep 0.1
+  done
+fi
+echo "   disks: $disks"
+say "result ($SCENARIO): $verdict; expected primary $expected_primary, VIP on${holders:- nobody}"
+[ "$verdict" = "no acknowledged write lost" ] && [ "$holders" = " $expected_primary" ] \
+  && [ "$disks" != "DIFFERENT" ]
