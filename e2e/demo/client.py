@@ -61,6 +61,7 @@ unknown = 0
 seq = 0
 started = time.monotonic()
 outage_started = None
+last_ack = time.monotonic()
 handle = connect()
 log("connected to " + args.uri.split("?")[0])
 last_report = time.monotonic()
@@ -70,10 +71,12 @@ while not os.path.exists(args.stop) and time.monotonic() - started < args.second
     try:
         write_fua(handle, block(seq), slot * BLOCK)
         acknowledged[slot] = seq
+        now = time.monotonic()
         if outage_started is not None:
-            log("writes flowing again after %.0f ms without an acknowledged write"
-                % ((time.monotonic() - outage_started) * 1000))
+            log("writes flowing again after %.0f ms without an acknowledged write; last ack gap %.0f ms"
+                % ((now - outage_started) * 1000, (now - last_ack) * 1000))
             outage_started = None
+        last_ack = now
     except (nbd.Error, TimeoutError) as e:
         unknown += 1
         if outage_started is None:

@@ -9,6 +9,8 @@
 #                   resumed: it must step down, never answer again, and resync as secondary
 #   partition-peer  nftables drops all traffic between node-a and node-b for 3 s: node-a stays
 #                   primary (it outdates node-b at the witness first), no failover, then resync
+#   link-down       node-a's network interface goes down, as when the node dies
+# CLIENT_TIMEOUT (seconds, default 2) bounds each client write (see docs/how-to/nbd-clients.md).
 set -euo pipefail
 SCENARIO=${1:-kill}
 cd "$(dirname "$0")/../.."
@@ -97,7 +99,8 @@ grep -h "primary of epoch\|took\|resync of" "$work/node-a.log" | sed 's/^/   nod
 say "client: numbered FUA writes through $VIP (NBD over TLS), reconnecting on errors"
 uri="nbds://$VIP/demo?tls-certificates=$work/tls"
 ip netns exec "$P-client" env PATH=/usr/bin:/bin python3 e2e/demo/client.py \
-  --uri "$uri" --stop "$work/stop" --seconds 120 2>&1 | sed -u 's/^/   /' &
+  --uri "$uri" --stop "$work/stop" --seconds 120 --request-timeout "${CLIENT_TIMEOUT:-2}" 2>&1 \
+  | sed -u 's/^/   /' &
 client=$!
 sleep 3
 
@@ -142,6 +145,12 @@ NFT
     done
     expected_primary=node-a
     ;;
+  link-down)
+    say "taking node-a's interface down, as if the node died"
+    ip -n "$P-node-a" link set eth0 down
+    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+    expected_primary=node-b
+    ;;
   *) echo "demo: unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 sleep 3
@@ -156,8 +165,8 @@ for node in node-a node-b; do
   ip -n "$P-$node" -o addr show dev eth0 | grep -q " $VIP/" && holders="$holders $node"
 done
 echo "   $VIP is on:${holders:- nobody}"
-disks="not compared (node-a's agent is dead)"
-if [ "$SCENARIO" != kill ]; then
+disks="not compared (node-a is dead)"
+if [ "$SCENARIO" != kill ] && [ "$SCENARIO" != link-down ]; then
   # Both agents live: once no resync is pending, the two disks must be identical.
   disks="DIFFERENT"
   for _ in $(seq 1 100); do

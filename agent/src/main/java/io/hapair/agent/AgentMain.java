@@ -45,12 +45,7 @@ public final class AgentMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      int colon = listen.lastIndexOf(':');
-      java.net.InetSocketAddress bind =
-          new java.net.InetSocketAddress(
-              io.hapair.api.spec.IpAddresses.parse(
-                  listen.substring(0, colon).replace("[", "").replace("]", "")),
-              Integer.parseInt(listen.substring(colon + 1)));
+      java.net.InetSocketAddress bind = io.hapair.api.spec.HostPorts.parse(listen);
       try (io.hapair.agent.witness.WitnessServer server =
           new io.hapair.agent.witness.WitnessServer(
               bind, stateDir, java.nio.file.Files.readAllBytes(keyFile))) {

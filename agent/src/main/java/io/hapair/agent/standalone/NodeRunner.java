@@ -15,6 +15,7 @@ import io.hapair.agent.witness.WitnessRecord;
 import io.hapair.api.spec.Cidr;
 import io.hapair.api.spec.Durations;
 import io.hapair.api.spec.GroupSpec;
+import io.hapair.api.spec.HostPorts;
 import io.hapair.api.spec.IpAddresses;
 import io.hapair.api.spec.Quantities;
 import io.hapair.api.v1alpha1.ExportSpec;
@@ -52,13 +53,7 @@ public final class NodeRunner implements Closeable {
     NodeRunner runner = new NodeRunner();
     try {
       if (!"off".equals(config.metrics)) {
-        int colon = config.metrics.lastIndexOf(':');
-        runner.open.add(
-            new MetricsServer(
-                new InetSocketAddress(
-                    config.metrics.substring(0, colon),
-                    Integer.parseInt(config.metrics.substring(colon + 1))),
-                () -> runner.ready));
+        runner.open.add(new MetricsServer(HostPorts.parse(config.metrics), () -> runner.ready));
       }
       for (GroupSpec group : GroupSpec.of(config.pair, config.spec)) {
         runner.startGroup(config, group);
@@ -163,11 +158,7 @@ public final class NodeRunner implements Closeable {
     if ("none".equals(config.witness)) {
       return new SoloArbiter(config.uid(), nodes, seen);
     }
-    int colon = config.witness.lastIndexOf(':');
-    InetSocketAddress address =
-        new InetSocketAddress(
-            config.witness.substring(0, colon),
-            Integer.parseInt(config.witness.substring(colon + 1)));
+    InetSocketAddress address = HostPorts.parse(config.witness);
     // A new pair's record: the initial sync source alone is current, else both blank disks are.
     String source = vc.initialSyncSource();
     WitnessRecord initial =

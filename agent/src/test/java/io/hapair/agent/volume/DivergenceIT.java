@@ -63,10 +63,7 @@ class DivergenceIT {
   void discardLeastChangesSavesTheSecondarysChangesThenResyncsIt() throws Exception {
     pair = new PairHarness(dir, Protocol.C, "key".getBytes());
     pair.splitBrain = io.hapair.api.v1alpha1.HAPairSpec.SplitBrainPolicy.DiscardLeastChanges;
-    pair.a.start(pair.arbiter);
-    pair.b.start(pair.arbiter);
-    pair.a.promoteAndExport();
-    pair.awaitInSync(pair.a);
+    pair.startInSync(pair.arbiter, pair.arbiter);
     pair.b.crash();
     Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x0a 0 64k").orFail();
     pair.a.stop();
@@ -137,10 +134,7 @@ class DivergenceIT {
       disk.write(ByteBuffer.wrap("existing data".repeat(1000).getBytes()), 3 << 20);
     }
     String original = pair.a.sha256();
-    pair.a.start(pair.arbiter);
-    pair.b.start(pair.arbiter);
-    pair.a.promoteAndExport();
-    pair.awaitInSync(pair.a);
+    pair.startInSync(pair.arbiter, pair.arbiter);
 
     assertThat(pair.a.sha256()).isEqualTo(original);
     assertThat(pair.b.sha256()).isEqualTo(original);

@@ -25,10 +25,7 @@ class FailoverIT {
   private void start() throws Exception {
     pair = new PairHarness(dir, Protocol.C, "failover key".getBytes());
     pair.autoFailover = true;
-    pair.a.start(pair.arbiter);
-    pair.b.start(pair.arbiter);
-    pair.a.promoteAndExport();
-    pair.awaitInSync(pair.a);
+    pair.startInSync(pair.arbiter, pair.arbiter);
   }
 
   @Test

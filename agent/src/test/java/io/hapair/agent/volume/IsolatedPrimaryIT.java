@@ -54,10 +54,7 @@ class IsolatedPrimaryIT {
     try (PairHarness pair = new PairHarness(dir, Protocol.C, "isolation key".getBytes())) {
       pair.autoFailover = true;
       Reachability aSees = new Reachability(pair.arbiter);
-      pair.a.start(aSees);
-      pair.b.start(pair.arbiter);
-      pair.a.promoteAndExport();
-      pair.awaitInSync(pair.a);
+      pair.startInSync(aSees, pair.arbiter);
       Command.run(
               Duration.ofSeconds(60),
               "qemu-io",

@@ -55,11 +55,16 @@ final class PairHarness implements AutoCloseable {
   /** Starts both nodes and makes node-a primary with its export on loopback; waits for sync. */
   static PairHarness started(Path dir, Protocol protocol) throws Exception {
     PairHarness pair = new PairHarness(dir, protocol, "test pair key".getBytes());
-    pair.a.start(pair.arbiter);
-    pair.b.start(pair.arbiter);
-    pair.a.promoteAndExport();
-    pair.awaitInSync(pair.a);
+    pair.startInSync(pair.arbiter, pair.arbiter);
     return pair;
+  }
+
+  /** Starts both nodes, each with its view of the witness; node-a primary; waits for sync. */
+  void startInSync(Arbiter witnessOfA, Arbiter witnessOfB) throws Exception {
+    a.start(witnessOfA);
+    b.start(witnessOfB);
+    a.promoteAndExport();
+    awaitInSync(a);
   }
 
   void awaitInSync(Node primary) {

@@ -37,10 +37,7 @@ class RemoteWitnessIT {
               initial,
               key,
               Duration.ofMillis(500));
-      pair.a.start(remote);
-      pair.b.start(remote);
-      pair.a.promoteAndExport();
-      pair.awaitInSync(pair.a);
+      pair.startInSync(remote, remote);
       Command.run(
               Duration.ofSeconds(60),
               "qemu-io",
