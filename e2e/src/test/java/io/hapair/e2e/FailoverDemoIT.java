@@ -30,7 +30,8 @@ class FailoverDemoIT {
   @CsvSource({
     "kill, took over from node-a as primary of epoch 2",
     "stop, stepped down to secondary",
-    "partition-peer, node-b recorded as outdated"
+    "partition-peer, node-b recorded as outdated",
+    "link-down, took over from node-a as primary of epoch 2"
   })
   void noAcknowledgedWriteIsLost(String scenario, String expectedEvent) throws Exception {
     assumeTrue(root(), "the e2e demo creates network namespaces: run as root (CI does)");

@@ -2,11 +2,14 @@ package io.hapair.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.hapair.api.spec.HostPorts;
+import io.hapair.common.MetricsServer;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -39,6 +42,12 @@ public final class OperatorMain implements Callable<Integer> {
       description = "This replica's identity in the leader-election Lease.")
   String identity;
 
+  @Option(
+      names = "--metrics",
+      defaultValue = "0.0.0.0:8080",
+      description = "host:port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  String metricsAddress;
+
   public static void main(String[] args) {
     int exit = new CommandLine(new OperatorMain()).execute(args);
     if (exit != 0) {
@@ -47,14 +56,17 @@ public final class OperatorMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     KubernetesClient client = new KubernetesClientBuilder().build();
+    AtomicBoolean started = new AtomicBoolean();
+    MetricsServer endpoints = new MetricsServer(HostPorts.parse(metricsAddress), started::get);
     Operator operator =
         HAPairOperator.create(
             client,
             new OperatorSettings(
                 "hapair-operator", leaseNamespace, identity, new HashSet<>(namespaces), true),
-            Metrics.NOOP);
+            MicrometerMetrics.withoutPerResourceMetrics(
+                io.micrometer.core.instrument.Metrics.globalRegistry));
     Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "hapair-shutdown"));
     log.info(
         "hapair operator {} starting as {} (lease {}/hapair-operator)",
@@ -62,6 +74,8 @@ public final class OperatorMain implements Callable<Integer> {
         identity,
         leaseNamespace);
     operator.start();
+    started.set(true);
+    Runtime.getRuntime().addShutdownHook(new Thread(endpoints::close, "hapair-metrics-shutdown"));
     return 0;
   }
 }

@@ -37,6 +37,13 @@ final class OperatorHarness {
   private final Map<String, AtomicInteger> reconciles = new ConcurrentHashMap<>();
 
   OperatorHarness(KubernetesMockServer server, KubernetesClient client) {
+    this(server, client, null);
+  }
+
+  /**
+   * @param metrics where JOSDK reports; null counts reconciles per pair for the tests
+   */
+  OperatorHarness(KubernetesMockServer server, KubernetesClient client, Metrics metrics) {
     this.client = client;
     grantLeaseAccess(server);
     try (InputStream crd =
@@ -52,7 +59,7 @@ final class OperatorHarness {
         HAPairOperator.create(
             client,
             new OperatorSettings("hapair-operator", NAMESPACE, "test", Set.of(), false),
-            new CountingMetrics());
+            metrics == null ? new CountingMetrics() : metrics);
     operator.start();
   }
 

@@ -1,7 +1,6 @@
 package io.hapair.agent.standalone;
 
 import io.hapair.agent.disk.FileBlockStore;
-import io.hapair.agent.metrics.MetricsServer;
 import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.vip.IpCommands;
 import io.hapair.agent.vip.VipManager;
@@ -26,6 +25,7 @@ import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VirtualIP;
 import io.hapair.api.v1alpha1.VolumeSpec;
+import io.hapair.common.MetricsServer;
 import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hapair.agent.support.Command;
 import io.hapair.agent.volume.PairHarnessAccess;
+import io.hapair.common.MetricsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.hapair.agent.metrics;
+package io.hapair.common;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The agent's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code /healthz} (the
- * process answers) and {@code /readyz} (its volumes are open). The agent's meters live in
+ * An agent's or the operator's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code
+ * /healthz} (the process answers) and {@code /readyz} (ready to work). Their meters live in
  * Micrometer's global registry; this attaches the Prometheus registry to it.
  */
 public final class MetricsServer implements Closeable {
