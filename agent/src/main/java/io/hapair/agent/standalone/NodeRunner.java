@@ -1,6 +1,7 @@
 package io.hapair.agent.standalone;
 
 import io.hapair.agent.disk.FileBlockStore;
+import io.hapair.agent.hooks.HookRunner;
 import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.vip.IpCommands;
 import io.hapair.agent.vip.VipManager;
@@ -21,6 +22,7 @@ import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FailoverSpec;
 import io.hapair.api.v1alpha1.GarpSpec;
 import io.hapair.api.v1alpha1.HAPairSpec;
+import io.hapair.api.v1alpha1.HooksSpec;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VirtualIP;
@@ -117,6 +119,25 @@ public final class NodeRunner implements Closeable {
     Arbiter witness = arbiterFor(config, group, vc, () -> opened.get().metadata().highestEpoch());
     ReplicatedVolume replicated = ReplicatedVolume.open(vc, store, witness);
     opened.set(replicated);
+    HookRunner hooks = hooksOf(config, group, vc);
+    open.add(hooks);
+    replicated.onTransitions(
+        new ReplicatedVolume.TransitionListener() {
+          @Override
+          public void becamePrimary(long epoch) {
+            hooks.becamePrimary();
+          }
+
+          @Override
+          public void becameSecondary(String why) {
+            hooks.becameSecondary();
+          }
+
+          @Override
+          public void fault(String why) {
+            hooks.fault();
+          }
+        });
     open.add(0, replicated);
     open.add(0, new PeerConnector(replicated));
     String preferred =
@@ -147,6 +168,19 @@ public final class NodeRunner implements Closeable {
         vc.logPrefix(),
         preferred.equals(me.getName()) ? "primary," : "secondary,",
         vc.protocol());
+  }
+
+  private static HookRunner hooksOf(StandaloneConfig config, GroupSpec group, VolumeConfig vc) {
+    HooksSpec spec = config.spec.getHooks() == null ? new HooksSpec() : config.spec.getHooks();
+    return new HookRunner(
+        new HookRunner.Hooks(
+            spec.getOnPrimary(),
+            spec.getOnSecondary(),
+            spec.getOnFault(),
+            Durations.parse(spec.getTimeout() == null ? "30s" : spec.getTimeout())),
+        group.name(),
+        Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
+        vc.logPrefix());
   }
 
   private static Arbiter arbiterFor(

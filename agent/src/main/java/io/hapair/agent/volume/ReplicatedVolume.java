@@ -96,6 +96,21 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private final long secondaryTermNanos;
 
   private volatile long lastGrantNanos;
+  private volatile TransitionListener transitions = new TransitionListener() {};
+
+  /** Told of role changes and faults, after they happened (hooks, status). */
+  public interface TransitionListener {
+    default void becamePrimary(long epoch) {}
+
+    default void becameSecondary(String why) {}
+
+    default void fault(String why) {}
+  }
+
+  public void onTransitions(TransitionListener listener) {
+    this.transitions = listener;
+  }
+
   private volatile long promotedAfterNanos;
 
   // Guarded by this.
@@ -787,6 +802,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       meta.persistBitmap();
       meta.write(meta.metadata().withRole(Role.SECONDARY));
       log.warn("{}: stepped down to secondary: {}", logPrefix, why);
+      transitions.becameSecondary(why);
     } catch (IOException e) {
       fault = "stepped down, but the metadata write failed: " + e.getMessage();
     }
@@ -796,6 +812,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private void stopServing(String why) {
     if (serving) {
       log.error("{}: stops serving: {}", logPrefix, why);
+      transitions.fault(why);
     }
     serving = false;
     fault = why;
@@ -1016,6 +1033,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     epoch = record.epoch();
     serving = true;
     lease.extendFrom(casStartNanos);
+    transitions.becamePrimary(record.epoch());
     fault = null;
     peerState = PeerState.DEGRADED;
     log.info(
@@ -1054,6 +1072,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       old.close("demoted");
     }
     log.info("{}: demoted to secondary", logPrefix);
+    transitions.becameSecondary("demoted");
   }
 
   // ---------------------------------------------------------------- connecting
