@@ -37,13 +37,7 @@ public final class MetricsServer implements Closeable {
           boolean isReady = ready.getAsBoolean();
           respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "starting\n", "text/plain");
         });
-    http.setExecutor(
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "metrics-http");
-              t.setDaemon(true);
-              return t;
-            }));
+    http.setExecutor(Executors.newSingleThreadExecutor(Daemons.named("metrics-http")));
     http.start();
   }
 

@@ -1,5 +1,6 @@
 package io.hapair.agent.hooks;
 
+import io.hapair.common.Daemons;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
@@ -28,13 +29,7 @@ public final class HookRunner implements Closeable {
   private final String group;
   private final Tags tags;
   private final String logPrefix;
-  private final ExecutorService serial =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "hooks");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService serial = Executors.newSingleThreadExecutor(Daemons.named("hooks"));
 
   public HookRunner(Hooks hooks, String group, Tags tags, String logPrefix) {
     this.hooks = hooks;

@@ -1,5 +1,6 @@
 package io.hapair.agent.nbd;
 
+import io.hapair.common.Daemons;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,14 +48,9 @@ public final class NbdServer implements Closeable {
     listener.bind(bind, 64);
     AtomicInteger n = new AtomicInteger();
     this.sessions =
-        Executors.newCachedThreadPool(r -> daemon(r, "nbd-session-" + n.incrementAndGet()));
+        Executors.newCachedThreadPool(
+            r -> Daemons.named("nbd-session-" + n.incrementAndGet()).newThread(r));
     sessions.execute(this::acceptLoop);
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   public int port() {

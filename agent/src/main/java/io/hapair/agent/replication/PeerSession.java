@@ -1,5 +1,6 @@
 package io.hapair.agent.replication;
 
+import io.hapair.common.Daemons;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -111,14 +112,8 @@ public final class PeerSession implements Closeable {
 
   public void start(Listener listener) {
     this.listener = listener;
-    thread("repl-send-" + peer.node(), this::sendLoop).start();
-    thread("repl-recv-" + peer.node(), this::receiveLoop).start();
-  }
-
-  private static Thread thread(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    return t;
+    Daemons.start("repl-send-" + peer.node(), this::sendLoop);
+    Daemons.start("repl-recv-" + peer.node(), this::receiveLoop);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.hapair.agent.vip;
 
 import io.hapair.api.spec.Cidr;
+import io.hapair.common.Daemons;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
@@ -66,13 +67,7 @@ public final class VipManager implements Closeable {
             .description("Gratuitous ARPs / unsolicited neighbour advertisements sent")
             .tags(tags)
             .register(Metrics.globalRegistry);
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "vip");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = Executors.newSingleThreadScheduledExecutor(Daemons.named("vip"));
     timer.scheduleWithFixedDelay(this::reconcile, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -3,6 +3,7 @@ package io.hapair.agent.volume;
 import io.hapair.agent.replication.Hello;
 import io.hapair.agent.replication.LinkHandshake;
 import io.hapair.agent.replication.PeerSession;
+import io.hapair.common.Daemons;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -32,13 +33,7 @@ public final class PeerConnector implements Closeable {
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
     listener.bind(config.listen());
-    this.threads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "repl-connect-" + config.node());
-              t.setDaemon(true);
-              return t;
-            });
+    this.threads = Executors.newCachedThreadPool(Daemons.named("repl-connect-" + config.node()));
     threads.execute(this::acceptLoop);
     if (config.dials()) {
       threads.execute(this::dialLoop);

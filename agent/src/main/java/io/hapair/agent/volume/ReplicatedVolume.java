@@ -21,6 +21,7 @@ import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.ConflictException;
 import io.hapair.agent.witness.WitnessRecord;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.Daemons;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -143,16 +144,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     this.secondaryTermNanos = config.deadAfter().toNanos() * 3 / 2;
     this.lastGrantNanos = clock.getAsLong();
     this.timers =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "volume-timer-" + config.node());
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(Daemons.named("volume-timer-" + config.node()));
     this.meters = new VolumeMeters(this, config);
-    Thread writer = new Thread(this::localWriterLoop, "volume-writer-" + config.node());
-    writer.setDaemon(true);
-    writer.start();
+    Daemons.start("volume-writer-" + config.node(), this::localWriterLoop);
     timers.scheduleWithFixedDelay(this::checkDataPath, 200, 200, TimeUnit.MILLISECONDS);
     long renewMillis = Math.max(10, config.deadAfter().toMillis() / 4);
     timers.scheduleWithFixedDelay(
@@ -863,12 +857,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   }
 
   private final java.util.concurrent.ExecutorService verifier =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "verify");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(Daemons.named("verify"));
 
   private VerifyReport runVerify(boolean resync) {
     int regionSize = meta.metadata().regionSize();

@@ -1,6 +1,7 @@
 package io.hapair.agent.volume;
 
 import io.hapair.agent.meta.Bitmap;
+import io.hapair.common.Daemons;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,7 @@ final class ResyncSource {
   }
 
   void start() {
-    Thread t = new Thread(this::run, "resync-" + logPrefix);
-    t.setDaemon(true);
-    t.start();
+    Daemons.start("resync-" + logPrefix, this::run);
   }
 
   void stop() {

@@ -7,6 +7,7 @@ import io.hapair.agent.replication.FrameType;
 import io.hapair.agent.replication.PeerSession;
 import io.hapair.agent.replication.ReplicationProtocolException;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
+import io.hapair.common.Daemons;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.BufferUnderflowException;
@@ -55,9 +56,7 @@ final class SecondaryApplier {
     this.receiveAcks = receiveAcks;
     this.regionSize = regionSize;
     this.logPrefix = logPrefix;
-    Thread t = new Thread(this::applyLoop, "repl-apply-" + session.peer().node());
-    t.setDaemon(true);
-    t.start();
+    Daemons.start("repl-apply-" + session.peer().node(), this::applyLoop);
   }
 
   /** Called on the receiver thread; blocks while the queue is full. */

@@ -3,6 +3,7 @@ package io.hapair.agent.witness;
 import io.hapair.agent.replication.Frame;
 import io.hapair.agent.replication.FrameCodec;
 import io.hapair.agent.replication.FrameType;
+import io.hapair.common.Daemons;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -28,12 +29,7 @@ public final class RemoteArbiter implements Arbiter {
   private final byte[] key;
   private final Duration timeout;
   private final ExecutorService calls =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "witness-client");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Daemons.named("witness-client"));
 
   /**
    * @param initial the record the witness creates if it has none for this pair and group

@@ -4,6 +4,7 @@ import io.hapair.agent.replication.Frame;
 import io.hapair.agent.replication.FrameCodec;
 import io.hapair.agent.replication.FrameType;
 import io.hapair.agent.replication.ReplicationProtocolException;
+import io.hapair.common.Daemons;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -42,13 +43,7 @@ public final class WitnessServer implements Closeable {
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
     listener.bind(bind);
-    this.threads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "witness");
-              t.setDaemon(true);
-              return t;
-            });
+    this.threads = Executors.newCachedThreadPool(Daemons.named("witness"));
     threads.execute(this::acceptLoop);
     log.info("witness listening on {}, state in {}", listener.getLocalSocketAddress(), stateDir);
   }
