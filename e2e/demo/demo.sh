@@ -160,9 +160,18 @@ wait "$client" && verdict="no acknowledged write lost" || verdict="ACKNOWLEDGED 
 say "timeline (the agents' logs)"
 grep -h "took over\|took .* and announced\|stepped down\|outdating\|recorded as outdated" \
   "$work/node-a.log" "$work/node-b.log" | sort | sed 's/^/   /'
-holders=""
-for node in node-a node-b; do
-  ip -n "$P-$node" -o addr show dev eth0 | grep -q " $VIP/" && holders="$holders $node"
+vip_holders() {
+  local found=""
+  for node in node-a node-b; do
+    ip -n "$P-$node" -o addr show dev eth0 | grep -q " $VIP/" && found="$found $node"
+  done
+  echo "$found"
+}
+# The address follows the lease: give a moment's lapse under load time to heal (bounded).
+for _ in $(seq 1 30); do
+  holders=$(vip_holders)
+  [ "$holders" = " $expected_primary" ] && break
+  sleep 0.1
 done
 echo "   $VIP is on:${holders:- nobody}"
 disks="not compared (node-a is dead)"

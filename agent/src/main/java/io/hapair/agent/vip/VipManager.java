@@ -107,7 +107,7 @@ public final class VipManager implements Closeable {
         for (Vip vip : vips) {
           if (os.has(vip.iface(), vip.address())) {
             os.remove(vip.iface(), vip.address());
-            log.info("{}: released {} on {}", logPrefix, vip.address(), vip.iface());
+            log.warn("{}: released {} on {}", logPrefix, vip.address(), vip.iface());
           }
         }
       }
