@@ -158,7 +158,7 @@ touch "$work/stop"
 wait "$client" && verdict="no acknowledged write lost" || verdict="ACKNOWLEDGED WRITES LOST"
 
 say "timeline (the agents' logs)"
-grep -h "took over\|took .* and announced\|stepped down\|outdating\|recorded as outdated" \
+grep -h "took over\|took .* and announced\\|released\|stepped down\|outdating\|recorded as outdated" \
   "$work/node-a.log" "$work/node-b.log" | sort | sed 's/^/   /'
 vip_holders() {
   local found=""
