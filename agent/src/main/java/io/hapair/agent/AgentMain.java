@@ -23,6 +23,24 @@ public final class AgentMain implements Runnable {
     System.exit(new CommandLine(new AgentMain()).execute(args));
   }
 
+  /** Keeps the process up until it is asked to stop, then closes what runs, once. */
+  static void runUntilShutdown(java.io.Closeable running) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    running.close();
+                  } catch (java.io.IOException e) {
+                    System.err.println("hapair-agent: closing failed: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                },
+                "hapair-shutdown"));
+    stopped.await();
+  }
+
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
@@ -46,13 +64,9 @@ public final class AgentMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       java.net.InetSocketAddress bind = io.hapair.api.spec.HostPorts.parse(listen);
-      try (io.hapair.agent.witness.WitnessServer server =
+      runUntilShutdown(
           new io.hapair.agent.witness.WitnessServer(
-              bind, stateDir, java.nio.file.Files.readAllBytes(keyFile))) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "hapair-shutdown"));
-        stopped.await();
-      }
+              bind, stateDir, java.nio.file.Files.readAllBytes(keyFile)));
       return 0;
     }
   }
@@ -105,16 +119,7 @@ public final class AgentMain implements Runnable {
         System.err.println("hapair-agent: " + e.getMessage());
         return 2;
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    runner.close();
-                    stopped.countDown();
-                  },
-                  "hapair-shutdown"));
-      stopped.await();
+      runUntilShutdown(runner);
       return 0;
     }
   }

@@ -60,10 +60,6 @@ public final class FileBlockStore implements BlockStore {
     return low;
   }
 
-  public Path path() {
-    return path;
-  }
-
   @Override
   public long size() {
     return size;

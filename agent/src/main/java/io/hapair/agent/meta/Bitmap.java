@@ -118,9 +118,4 @@ public final class Bitmap {
     dirtyPages.clear();
     return dirty;
   }
-
-  /** Pages covering a byte range, for persisting before an activity-log extent is dropped. */
-  public int pageOf(long offset) {
-    return (int) (offset / regionSize / REGIONS_PER_PAGE);
-  }
 }

@@ -9,8 +9,4 @@ import java.nio.ByteBuffer;
  */
 public record Frame(FrameType type, int flags, long epoch, long seq, ByteBuffer payload) {
   public static final int FLAG_FUA = 1;
-
-  public int length() {
-    return payload.remaining();
-  }
 }

@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -156,9 +155,5 @@ public final class WitnessServer implements Closeable {
       socket.close();
     }
     threads.shutdownNow();
-  }
-
-  static String text(ByteBuffer b) {
-    return StandardCharsets.UTF_8.decode(b).toString();
   }
 }

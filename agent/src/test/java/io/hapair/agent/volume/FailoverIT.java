@@ -43,7 +43,9 @@ class FailoverIT {
 
     pair.a.crash();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> pair.b.volume.role() == Role.PRIMARY);
+    // The timeline is recorded when the promotion completes, just after the role changes.
+    await().atMost(Duration.ofSeconds(10)).until(() -> pair.b.volume.lastTakeover() != null);
+    assertThat(pair.b.volume.role()).isEqualTo(Role.PRIMARY);
     assertThat(pair.b.volume.epoch()).isEqualTo(2);
     assertThat(pair.arbiter.snapshot().primary()).isEqualTo("node-b");
     ReplicatedVolume.Takeover timeline = pair.b.volume.lastTakeover();
