@@ -59,6 +59,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private static final Logger log = LoggerFactory.getLogger(ReplicatedVolume.class);
   private static final long MAX_IN_FLIGHT_BYTES = 64L << 20;
   private static final int FLUSH_PERMITS = 4096;
+  private static final String SPLIT_BRAIN_FAULT = "split brain";
 
   /** Where the primary stands with its peer. */
   public enum PeerState {
@@ -197,6 +198,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   public synchronized String fault() {
     return fault;
+  }
+
+  /** True while the link is refused because both nodes changed data separately. */
+  public synchronized boolean splitBrain() {
+    return fault != null && fault.startsWith(SPLIT_BRAIN_FAULT);
   }
 
   // ---------------------------------------------------------------- NbdExport
@@ -665,7 +671,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                     (promotedAfterNanos - peerLostAtNanos) / 1_000_000,
                     (done - promotedAfterNanos) / 1_000_000);
                 lastTakeover = new Takeover(lostPrimary, peerLostAtNanos, promotedAfterNanos, done);
-                meters.tookOver();
+                meters.tookOver(done - peerLostAtNanos);
                 return;
               }
               Throwable cause =
@@ -1185,7 +1191,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     if (outcome == SyncDecision.Outcome.SPLIT_BRAIN || outcome == SyncDecision.Outcome.UNRELATED) {
       fault =
           outcome == SyncDecision.Outcome.SPLIT_BRAIN
-              ? "split brain: both nodes changed data separately; resolve by hand"
+              ? SPLIT_BRAIN_FAULT + ": both nodes changed data separately; resolve by hand"
               : "the peer's data has no common history with this node's";
       return fault;
     }

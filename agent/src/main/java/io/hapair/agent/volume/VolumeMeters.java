@@ -23,6 +23,7 @@ final class VolumeMeters implements AutoCloseable {
   private final Timer writeLatency;
   private final Timer heartbeatRtt;
   private final Counter failovers;
+  private final Timer failoverDuration;
 
   VolumeMeters(ReplicatedVolume volume, VolumeConfig config) {
     Tags tags = tags(config);
@@ -68,6 +69,22 @@ final class VolumeMeters implements AutoCloseable {
             .baseUnit("seconds")
             .tags(tags)
             .register(registry));
+    add(
+        Gauge.builder(
+                "hapair.peer.outdated",
+                volume,
+                v ->
+                    v.role() == Role.PRIMARY && v.peerState() == ReplicatedVolume.PeerState.DEGRADED
+                        ? 1
+                        : 0)
+            .description("1 while this primary runs alone with its peer recorded as outdated")
+            .tags(tags)
+            .register(registry));
+    add(
+        Gauge.builder("hapair.split.brain", volume, v -> v.splitBrain() ? 1 : 0)
+            .description("1 while the link is refused because both nodes changed data separately")
+            .tags(tags)
+            .register(registry));
     writeLatency =
         add(
             Timer.builder("hapair.write.latency")
@@ -79,6 +96,13 @@ final class VolumeMeters implements AutoCloseable {
         add(
             Timer.builder("hapair.heartbeat.rtt")
                 .description("Round trip of the replication link's heartbeats")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .register(registry));
+    failoverDuration =
+        add(
+            Timer.builder("hapair.failover.duration")
+                .description("From losing the primary to this node's promotion")
                 .tags(tags)
                 .publishPercentileHistogram()
                 .register(registry));
@@ -107,8 +131,9 @@ final class VolumeMeters implements AutoCloseable {
     heartbeatRtt.record(rttNanos, TimeUnit.NANOSECONDS);
   }
 
-  void tookOver() {
+  void tookOver(long durationNanos) {
     failovers.increment();
+    failoverDuration.record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -74,6 +74,8 @@ class MetricsIT {
       assertThat(value(scrape, "hapair_epoch{" + a + "}")).isEqualTo(1);
       assertThat(value(scrape, "hapair_replication_connected{" + a + "}")).isZero();
       assertThat(value(scrape, "hapair_out_of_sync_bytes{" + a + "}")).isEqualTo(65536);
+      assertThat(value(scrape, "hapair_peer_outdated{" + a + "}")).isEqualTo(1);
+      assertThat(value(scrape, "hapair_split_brain{" + a + "}")).isZero();
       assertThat(value(scrape, "hapair_resync_bytes_total{" + a + "}")).isGreaterThan(0);
       assertThat(value(scrape, "hapair_write_latency_seconds_count{" + a + ",protocol=\"C\"}"))
           .isGreaterThanOrEqualTo(2);

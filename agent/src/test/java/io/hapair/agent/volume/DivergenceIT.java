@@ -54,6 +54,7 @@ class DivergenceIT {
 
     await().atMost(T).until(() -> pair.b.volume.fault() != null);
     assertThat(pair.b.volume.fault()).contains("split brain");
+    assertThat(pair.b.volume.splitBrain()).isTrue();
     assertThat(pair.a.volume.connected()).isFalse();
     assertThat(pair.a.sha256()).isEqualTo(aData);
     assertThat(pair.b.sha256()).isEqualTo(bData);

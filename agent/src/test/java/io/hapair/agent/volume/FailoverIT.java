@@ -30,6 +30,9 @@ class FailoverIT {
 
   @Test
   void theSecondaryTakesOverWhenThePrimaryDies() throws Exception {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.core.instrument.Metrics.addRegistry(meters);
     start();
     Command.run(
             Duration.ofSeconds(60),
@@ -52,6 +55,13 @@ class FailoverIT {
     assertThat(timeline.from()).isEqualTo("node-a");
     assertThat(timeline.casStartNanos() - pair.b.volume.lastGrantNanos())
         .isGreaterThanOrEqualTo(pair.b.volume.secondaryTermNanos());
+    io.micrometer.core.instrument.Timer duration =
+        meters.get("hapair.failover.duration").tag("node", "node-b").timer();
+    assertThat(duration.count()).isEqualTo(1);
+    assertThat(duration.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+        .isEqualTo(timeline.promotedNanos() - timeline.linkLostNanos());
+    assertThat(meters.get("hapair.failovers").tag("node", "node-b").counter().count()).isEqualTo(1);
+    io.micrometer.core.instrument.Metrics.removeRegistry(meters);
   }
 
   @Test
