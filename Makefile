@@ -1,7 +1,7 @@
 # The two commands of the README are `make demo` and `make test`; the rest are for developers.
 MVN ?= mvn -B -ntp
 
-.PHONY: test demo build crds format deps
+.PHONY: test demo build crds manifests format deps
 
 deps:
 	./scripts/install-deps.sh
@@ -21,6 +21,11 @@ build: deps
 ## Regenerates crds/ from the api classes (the build fails while crds/ is stale).
 crds:
 	$(MVN) -pl api test -Dtest=CrdIsUpToDateTest -Dsurefire.failIfNoSpecifiedTests=false -Dhapair.updateCrds=true
+
+## Copies crds/ into the chart and renders manifests/install.yaml from it (tests fail while stale).
+manifests:
+	cp crds/*.yml helm/hapair/crds/
+	$(MVN) -pl helm -am test -Dtest=InstallManifestTest -Dsurefire.failIfNoSpecifiedTests=false -Dhapair.updateManifests=true
 
 ## Rewrites sources in google-java-format (the build checks it).
 format:

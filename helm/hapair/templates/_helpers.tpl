@@ -1,0 +1,33 @@
+{{/* The prefix of every object's name. */}}
+{{- define "hapair.fullname" -}}
+{{- if contains "hapair" .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-hapair" .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "hapair.labels" -}}
+app.kubernetes.io/name: hapair
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "hapair.operatorSelector" -}}
+app.kubernetes.io/name: hapair
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end -}}
+
+{{- define "hapair.agentSelector" -}}
+app.kubernetes.io/name: hapair
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: agent
+{{- end -}}
+
+{{- define "hapair.image" -}}
+{{- $tag := .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- printf "%s/hapair-%s:%s" .root.Values.image.registry .component $tag -}}
+{{- end -}}
