@@ -18,9 +18,10 @@ demo: deps
 build: deps
 	$(MVN) -DskipTests package
 
-## Regenerates crds/ from the api classes (the build fails while crds/ is stale).
+## Regenerates crds/ (and the chart's copy) from the api classes (the build fails while stale).
 crds:
 	$(MVN) -pl api test -Dtest=CrdIsUpToDateTest -Dsurefire.failIfNoSpecifiedTests=false -Dhapair.updateCrds=true
+	cp crds/*.yml helm/hapair/crds/
 
 ## Copies crds/ into the chart and renders manifests/install.yaml from it (tests fail while stale).
 manifests:

@@ -2,8 +2,11 @@ package io.hapair.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,13 +17,24 @@ class CrdIsUpToDateTest {
 
   @Test
   void checkedInCrdMatchesTheApiClasses() throws IOException {
-    String expected = CheckedInCrd.render(ProjectFiles.readYaml(ProjectFiles.GENERATED_CRD));
+    assertUpToDate(ProjectFiles.GENERATED_CRD, ProjectFiles.CHECKED_IN_CRD, HAPair.class);
+  }
+
+  @Test
+  void checkedInNodeCrdMatchesTheApiClasses() throws IOException {
+    assertUpToDate(
+        ProjectFiles.GENERATED_NODE_CRD, ProjectFiles.CHECKED_IN_NODE_CRD, HAPairNode.class);
+  }
+
+  private static void assertUpToDate(Path generated, Path checkedIn, Class<?> kind)
+      throws IOException {
+    String expected = CheckedInCrd.render(ProjectFiles.readYaml(generated), kind);
     if (Boolean.getBoolean("hapair.updateCrds")) {
-      Files.createDirectories(ProjectFiles.CHECKED_IN_CRD.getParent());
-      Files.writeString(ProjectFiles.CHECKED_IN_CRD, expected);
+      Files.createDirectories(checkedIn.getParent());
+      Files.writeString(checkedIn, expected);
     }
-    assertThat(ProjectFiles.CHECKED_IN_CRD).exists();
-    assertThat(Files.readString(ProjectFiles.CHECKED_IN_CRD))
+    assertThat(checkedIn).exists();
+    assertThat(Files.readString(checkedIn))
         .as("crds/ is stale: run `make crds` and commit the result")
         .isEqualTo(expected);
   }

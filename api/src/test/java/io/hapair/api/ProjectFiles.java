@@ -17,6 +17,9 @@ final class ProjectFiles {
   static final Path CHECKED_IN_CRD = ROOT.resolve("crds/hapairs.hapair.io-v1.yml");
   static final Path GENERATED_CRD =
       Path.of("target/classes/META-INF/fabric8/hapairs.hapair.io-v1.yml");
+  static final Path CHECKED_IN_NODE_CRD = ROOT.resolve("crds/hapairnodes.hapair.io-v1.yml");
+  static final Path GENERATED_NODE_CRD =
+      Path.of("target/classes/META-INF/fabric8/hapairnodes.hapair.io-v1.yml");
   static final Path REFERENCE_DOC = ROOT.resolve("docs/reference/hapair.md");
   static final Path EXAMPLES = ROOT.resolve("manifests/examples");
 

@@ -1,0 +1,97 @@
+package io.hapair.api.witness;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The witness record of one service group kept in a Kubernetes Lease: the pair's UID, the epoch and
+ * the nodes whose data is current in annotations, the primary as the holder. The Lease is changed
+ * only by an update carrying the resourceVersion that was read, so the API server's optimistic
+ * concurrency is the compare-and-swap. The operator creates it once; agents only update it.
+ */
+public final class WitnessLease {
+  public static final String PAIR_UID = "hapair.io/pair-uid";
+  public static final String EPOCH = "hapair.io/epoch";
+  public static final String UP_TO_DATE = "hapair.io/up-to-date";
+  public static final String PAIR_LABEL = "hapair.io/pair";
+  public static final String GROUP_LABEL = "hapair.io/group";
+
+  /** The fields of the record, without the Lease around them. */
+  public record Fields(
+      String pairUid, long epoch, String primary, Set<String> upToDate, String version) {}
+
+  private WitnessLease() {}
+
+  /** The Lease's name for one group of one pair. */
+  public static String name(String pairNamespace, String pairName, String group) {
+    return "hapair-" + pairNamespace + "-" + pairName + "-" + group;
+  }
+
+  /** A new group's record: epoch 0, nobody primary, {@code upToDate} current. */
+  public static Lease initial(
+      String namespace,
+      String pairNamespace,
+      String pairName,
+      String pairUid,
+      String group,
+      Set<String> upToDate) {
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name(pairNamespace, pairName, group))
+        .withLabels(Map.of(PAIR_LABEL, pairNamespace + "." + pairName, GROUP_LABEL, group))
+        .withAnnotations(annotations(pairUid, 0, upToDate))
+        .endMetadata()
+        .withNewSpec()
+        .withHolderIdentity("")
+        .endSpec()
+        .build();
+  }
+
+  /** Reads the record out of a Lease; its resourceVersion becomes the record's version. */
+  public static Fields read(Lease lease) {
+    Map<String, String> a = lease.getMetadata().getAnnotations();
+    if (a == null || !a.containsKey(PAIR_UID) || !a.containsKey(EPOCH)) {
+      throw new IllegalArgumentException(
+          "Lease " + lease.getMetadata().getName() + " holds no witness record");
+    }
+    String holder = lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    String current = a.getOrDefault(UP_TO_DATE, "");
+    return new Fields(
+        a.get(PAIR_UID),
+        Long.parseLong(a.get(EPOCH)),
+        holder == null ? "" : holder,
+        current.isEmpty()
+            ? Set.of()
+            : Arrays.stream(current.split(",")).collect(Collectors.toCollection(TreeSet::new)),
+        lease.getMetadata().getResourceVersion());
+  }
+
+  /** The same Lease holding {@code next}; its resourceVersion stays the one that was read. */
+  public static Lease write(Lease read, Fields next) {
+    return new LeaseBuilder(read)
+        .editMetadata()
+        .addToAnnotations(annotations(next.pairUid(), next.epoch(), next.upToDate()))
+        .endMetadata()
+        .editOrNewSpec()
+        .withHolderIdentity(next.primary())
+        .withLeaseTransitions((int) Math.min(Integer.MAX_VALUE, next.epoch()))
+        .endSpec()
+        .build();
+  }
+
+  private static Map<String, String> annotations(String pairUid, long epoch, Set<String> current) {
+    return Map.of(
+        PAIR_UID,
+        pairUid,
+        EPOCH,
+        Long.toString(epoch),
+        UP_TO_DATE,
+        String.join(",", new TreeSet<>(current)));
+  }
+}
