@@ -91,7 +91,7 @@ public final class AgentMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      io.hapair.agent.tls.PairCertificates.generate(dir, pair, serverNames);
+      io.hapair.common.tls.PairCertificates.generate(dir, pair, serverNames);
       System.out.println(
           "wrote " + dir + "/{ca-cert,server-cert,server-key,client-cert,client-key}.pem");
       return 0;

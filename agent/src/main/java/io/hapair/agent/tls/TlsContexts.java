@@ -1,5 +1,6 @@
 package io.hapair.agent.tls;
 
+import io.hapair.common.tls.PairCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package io.hapair.agent.tls;
+package io.hapair.common.tls;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -57,14 +59,30 @@ public final class PairCertificates {
   private PairCertificates() {}
 
   /**
-   * Writes a new CA, server and client certificate into {@code dir}.
+   * Writes a new CA, server and client certificate into {@code dir} (keys readable by the owner
+   * only).
    *
    * @param serverNames DNS names and IP literals the server certificate is valid for
    */
   public static void generate(Path dir, String pairName, List<String> serverNames)
       throws IOException {
+    Files.createDirectories(dir);
+    for (Map.Entry<String, String> file : create(pairName, serverNames).entrySet()) {
+      Path target = dir.resolve(file.getKey());
+      Files.writeString(target, file.getValue());
+      if (file.getKey().endsWith("-key.pem")) {
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+      }
+    }
+  }
+
+  /**
+   * A new CA, server and client certificate with their keys, as PEM text by file name ({@link
+   * #CA_CERT} and the others): what the operator puts in the pair's Secret.
+   */
+  public static Map<String, String> create(String pairName, List<String> serverNames)
+      throws IOException {
     try {
-      Files.createDirectories(dir);
       KeyPair ca = keyPair();
       X500Name caName = new X500Name("CN=hapair CA " + pairName);
       X509Certificate caCert = sign(caName, ca, caName, ca, true, List.of(), null);
@@ -88,11 +106,13 @@ public final class PairCertificates {
               false,
               List.of(),
               KeyPurposeId.id_kp_clientAuth);
-      write(dir.resolve(CA_CERT), caCert, false);
-      write(dir.resolve(SERVER_CERT), serverCert, false);
-      write(dir.resolve(SERVER_KEY), server.getPrivate(), true);
-      write(dir.resolve(CLIENT_CERT), clientCert, false);
-      write(dir.resolve(CLIENT_KEY), client.getPrivate(), true);
+      Map<String, String> files = new TreeMap<>();
+      files.put(CA_CERT, pem(caCert));
+      files.put(SERVER_CERT, pem(serverCert));
+      files.put(SERVER_KEY, pem(server.getPrivate()));
+      files.put(CLIENT_CERT, pem(clientCert));
+      files.put(CLIENT_KEY, pem(client.getPrivate()));
+      return files;
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IOException("could not create the pair's certificates: " + e.getMessage(), e);
     }
@@ -160,14 +180,12 @@ public final class PairCertificates {
     return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
   }
 
-  private static void write(Path file, Object pem, boolean secret) throws IOException {
+  private static String pem(Object object) throws IOException {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      writer.writeObject(pem instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : pem);
+      writer.writeObject(
+          object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : object);
     }
-    Files.writeString(file, text.toString());
-    if (secret) {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    }
+    return text.toString();
   }
 }
