@@ -109,7 +109,7 @@ class ChartTest {
     assertThat(operator.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
         .isTrue();
     assertThat(container.getArgs())
-        .contains("--install-namespace=$(POD_NAMESPACE)", "--agent-daemonset=hapair-agent")
+        .contains("--install-namespace=$(POD_NAMESPACE)")
         .noneMatch(a -> a.startsWith("--namespace="));
     assertProbesOnMetricsPort(container, 8080);
   }
@@ -190,7 +190,7 @@ class ChartTest {
     // creates them, so an agent can never recreate a deleted witness record at a lower epoch).
     assertThat(verbs(local, "", "secrets")).containsExactly("get", "list", "watch");
     assertThat(verbs(local, "coordination.k8s.io", "leases")).containsExactly("get", "update");
-    assertThat(verbs(local, "hapair.io", "hapairnodes")).doesNotContain("delete");
+    assertThat(verbs(local, "hapair.io", "hapairnodes")).contains("create", "delete");
     assertThat(cluster)
         .noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
     assertThat(local).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));

@@ -39,7 +39,7 @@ public final class HAPairOperator {
                             .withExitOnStopLeading(settings.exitOnStopLeading())
                             .build()));
     operator.register(
-        new HAPairReconciler(Clock.systemUTC()),
+        new HAPairReconciler(Clock.systemUTC(), client, settings.installNamespace()),
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());

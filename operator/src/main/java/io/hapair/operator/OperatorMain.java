@@ -37,6 +37,14 @@ public final class OperatorMain implements Callable<Integer> {
   String leaseNamespace;
 
   @Option(
+      names = "--install-namespace",
+      defaultValue = "${env:POD_NAMESPACE:-hapair-system}",
+      description =
+          "Namespace of the pairs' Secrets, witness Leases and per-node reports, and of the"
+              + " agent DaemonSet (default: ${DEFAULT-VALUE}).")
+  String installNamespace;
+
+  @Option(
       names = "--identity",
       defaultValue = "${env:POD_NAME:-hapair-operator}",
       description = "This replica's identity in the leader-election Lease.")
@@ -64,7 +72,12 @@ public final class OperatorMain implements Callable<Integer> {
         HAPairOperator.create(
             client,
             new OperatorSettings(
-                "hapair-operator", leaseNamespace, identity, new HashSet<>(namespaces), true),
+                "hapair-operator",
+                leaseNamespace,
+                identity,
+                new HashSet<>(namespaces),
+                installNamespace,
+                true),
             MicrometerMetrics.withoutPerResourceMetrics(
                 io.micrometer.core.instrument.Metrics.globalRegistry));
     Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "hapair-shutdown"));

@@ -9,6 +9,7 @@ import java.util.Set;
  * @param leaseNamespace where that Lease lives (the operator's own namespace)
  * @param identity this replica's name in the Lease (the pod name)
  * @param watchNamespaces namespaces whose HAPairs to reconcile; empty means all
+ * @param installNamespace where the pairs' Secrets, witness Leases and per-node reports live
  * @param exitOnStopLeading exit the process when leadership is lost (true in production, so a
  *     restarted pod starts clean)
  */
@@ -17,4 +18,5 @@ public record OperatorSettings(
     String leaseNamespace,
     String identity,
     Set<String> watchNamespaces,
+    String installNamespace,
     boolean exitOnStopLeading) {}

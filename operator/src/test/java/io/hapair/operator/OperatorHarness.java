@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OperatorHarness {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final String NAMESPACE = "default";
+  static final String INSTALL_NAMESPACE = "hapair-system";
 
   final KubernetesClient client;
   final Operator operator;
@@ -47,8 +48,11 @@ final class OperatorHarness {
     this.client = client;
     grantLeaseAccess(server);
     try (InputStream crd =
-        new FileInputStream(ROOT.resolve("crds/hapairs.hapair.io-v1.yml").toFile())) {
+            new FileInputStream(ROOT.resolve("crds/hapairs.hapair.io-v1.yml").toFile());
+        InputStream nodeCrd =
+            new FileInputStream(ROOT.resolve("crds/hapairnodes.hapair.io-v1.yml").toFile())) {
       client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+      client.apiextensions().v1().customResourceDefinitions().load(nodeCrd).create();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -58,7 +62,8 @@ final class OperatorHarness {
     operator =
         HAPairOperator.create(
             client,
-            new OperatorSettings("hapair-operator", NAMESPACE, "test", Set.of(), false),
+            new OperatorSettings(
+                "hapair-operator", NAMESPACE, "test", Set.of(), INSTALL_NAMESPACE, false),
             metrics == null ? new CountingMetrics() : metrics);
     operator.start();
   }

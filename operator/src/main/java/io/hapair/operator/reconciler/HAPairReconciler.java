@@ -1,12 +1,21 @@
 package io.hapair.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
+import io.hapair.operator.events.PairEvents;
+import io.hapair.operator.resources.AgentNodes;
+import io.hapair.operator.resources.ApiServerPlacement;
+import io.hapair.operator.resources.PairSecret;
+import io.hapair.operator.resources.WitnessLeases;
 import io.hapair.operator.status.Conditions;
+import io.hapair.operator.status.PairFacts;
+import io.hapair.operator.status.StatusAggregator;
 import io.hapair.operator.status.ValidationStatus;
 import io.hapair.operator.validation.ClusterNode;
 import io.hapair.operator.validation.PairValidator;
@@ -23,32 +32,56 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a HAPair: validate the spec against the cluster, report it in the status. Later steps
- * (agents, witness Leases, Secrets) hang off this reconciler as dependents.
+ * Reconciles a HAPair: validates the spec against the cluster; for a valid pair makes what its
+ * agents need (the Secret, one witness Lease per group, the agent label on its Nodes); merges the
+ * agents' per-node reports into the status and records Events for what changed. Never in the
+ * failover path: the agents decide roles at the witness, the operator only reports them.
  */
 @ControllerConfiguration(name = "hapair")
 public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private static final Logger log = LoggerFactory.getLogger(HAPairReconciler.class);
   static final String NODE_INDEX = "hapair.io/nodes";
 
-  private final Clock clock;
-  private InformerEventSource<Node, HAPair> nodes;
+  /** How long a deleted pair waits for its agents to stop it before the rest is removed. */
+  static final Duration AGENT_STOP_GRACE = Duration.ofMinutes(2);
 
-  public HAPairReconciler(Clock clock) {
+  private final Clock clock;
+  private final String installNamespace;
+  private final PairSecret secrets;
+  private final WitnessLeases leases;
+  private final AgentNodes agentNodes;
+  private final ApiServerPlacement apiServer;
+  private final PairEvents events;
+  private final KubernetesClient client;
+  private InformerEventSource<Node, HAPair> nodes;
+  private InformerEventSource<HAPairNode, HAPair> reports;
+
+  public HAPairReconciler(Clock clock, KubernetesClient client, String installNamespace) {
     this.clock = clock;
+    this.client = client;
+    this.installNamespace = installNamespace;
+    this.secrets = new PairSecret(client, installNamespace);
+    this.leases = new WitnessLeases(client, installNamespace);
+    this.agentNodes = new AgentNodes(client);
+    this.apiServer = new ApiServerPlacement(client);
+    this.events = new PairEvents(client);
   }
 
   @Override
   public List<EventSource<?, HAPair>> prepareEventSources(EventSourceContext<HAPair> context) {
     context.getPrimaryCache().addIndexer(NODE_INDEX, HAPairReconciler::namedNodes);
-    var config =
+    var nodeConfig =
         InformerEventSourceConfiguration.from(Node.class, HAPair.class)
             .withSecondaryToPrimaryMapper(
                 node ->
@@ -64,8 +97,21 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
                     !Objects.equals(
                         ClusterNode.of(updated).addresses(), ClusterNode.of(old).addresses()))
             .build();
-    nodes = new InformerEventSource<>(config, context);
-    return List.of(nodes);
+    nodes = new InformerEventSource<>(nodeConfig, context);
+    var reportConfig =
+        InformerEventSourceConfiguration.from(HAPairNode.class, HAPair.class)
+            .withNamespaces(Set.of(installNamespace))
+            .withSecondaryToPrimaryMapper(
+                report ->
+                    report.getSpec() == null
+                        ? Set.of()
+                        : Set.of(
+                            new ResourceID(
+                                report.getSpec().getPairName(),
+                                report.getSpec().getPairNamespace())))
+            .build();
+    reports = new InformerEventSource<>(reportConfig, context);
+    return List.of(nodes, reports);
   }
 
   @Override
@@ -73,35 +119,97 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     List<ClusterNode> cluster = nodes.list().map(ClusterNode::of).toList();
     List<SpecProblem> problems =
         new PairValidator(cluster).validate(pair.getMetadata().getName(), pair.getSpec());
-    HAPairStatus next = ValidationStatus.compute(pair, problems, clock.instant());
+    Instant now = clock.instant();
+    HAPairStatus validated = ValidationStatus.compute(pair, problems, now);
+    PairFacts facts = PairFacts.none();
+    if (problems.isEmpty()) {
+      secrets.ensure(pair);
+      List<String> witnessProblems = leases.ensure(pair);
+      agentNodes.label(pair, nodes.list().toList());
+      facts =
+          new PairFacts(
+              reportsOf(pair), witnessProblems, apiServer.pairNodesServingTheApi(pair, cluster));
+    }
+    HAPairStatus next = StatusAggregator.aggregate(pair, validated, facts, now);
     if (ValidationStatus.unchanged(pair.getStatus(), next)) {
       return UpdateControl.noUpdate();
     }
     logValidity(pair, next);
+    events.record(pair, PairEvents.between(pair.getStatus(), next), now);
     pair.setStatus(next);
     return UpdateControl.patchStatus(pair);
   }
 
+  private List<HAPairNode> reportsOf(HAPair pair) {
+    String uid = pair.getMetadata().getUid();
+    return reports
+        .list(
+            installNamespace,
+            r ->
+                r.getSpec() != null
+                    && uid.equals(r.getSpec().getPairUid())
+                    && pair.getMetadata().getName().equals(r.getSpec().getPairName()))
+        .toList();
+  }
+
+  /**
+   * The agents see the deletion and stop the pair (demote, release the virtual IPs, keep the data
+   * unless deletionPolicy is Delete), then delete their reports; once they have, or after a grace
+   * period for nodes that are gone, the Leases, the Secret and the node labels go.
+   */
   @Override
   public DeleteControl cleanup(HAPair pair, Context<HAPair> context) {
     HAPairSpec spec = pair.getSpec();
+    List<HAPairNode> running = reportsOf(pair);
+    Instant deleted =
+        pair.getMetadata().getDeletionTimestamp() == null
+            ? clock.instant()
+            : OffsetDateTime.parse(pair.getMetadata().getDeletionTimestamp()).toInstant();
+    boolean graceOver = clock.instant().isAfter(deleted.plus(AGENT_STOP_GRACE));
+    if (!running.isEmpty() && !graceOver) {
+      log.info(
+          "pair {}/{} deleted: waiting for the agents on {} to stop it",
+          pair.getMetadata().getNamespace(),
+          pair.getMetadata().getName(),
+          running.stream().map(r -> r.getSpec().getNode()).toList());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(2));
+    }
+    leases.delete(pair);
+    client
+        .secrets()
+        .inNamespace(installNamespace)
+        .withName(io.hapair.operator.resources.PairNames.secret(pair))
+        .delete();
+    for (HAPairNode report : running) {
+      client.resource(report).delete();
+    }
+    agentNodes.unlabel(pair, context.getPrimaryCache().list().toList());
     log.info(
-        "pair {}/{} deleted (deletionPolicy {}): nothing deployed yet, disks untouched",
+        "pair {}/{} deleted (deletionPolicy {}): {}; Leases, Secret and node labels removed",
         pair.getMetadata().getNamespace(),
         pair.getMetadata().getName(),
-        spec == null || spec.getDeletionPolicy() == null ? "Retain" : spec.getDeletionPolicy());
+        spec == null || spec.getDeletionPolicy() == null ? "Retain" : spec.getDeletionPolicy(),
+        running.isEmpty()
+            ? "the agents stopped it"
+            : "agents on "
+                + running.stream().map(r -> r.getSpec().getNode()).toList()
+                + " did not answer within "
+                + AGENT_STOP_GRACE.toSeconds()
+                + " s");
     return DeleteControl.defaultDelete();
   }
 
   private static void logValidity(HAPair pair, HAPairStatus next) {
     Condition valid = Conditions.find(next.getConditions(), Conditions.VALID);
     log.info(
-        "pair {}/{} nodes {}: Valid={} ({})",
+        "pair {}/{} nodes {}: Valid={} ({}), phase {}, primary {}",
         pair.getMetadata().getNamespace(),
         pair.getMetadata().getName(),
         namedNodes(pair),
         valid.getStatus(),
-        valid.getMessage());
+        valid.getMessage(),
+        next.getPhase(),
+        next.getPrimary());
   }
 
   private static List<String> namedNodes(HAPair pair) {

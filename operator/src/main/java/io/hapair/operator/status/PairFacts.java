@@ -1,0 +1,20 @@
+package io.hapair.operator.status;
+
+import io.hapair.api.v1alpha1.HAPairNode;
+import java.util.List;
+
+/**
+ * What the operator knows about a running pair beyond its spec: the agents' reports and the
+ * problems it found with the pair's witness records and placement.
+ *
+ * @param reports the pair's HAPairNode objects (current UID only)
+ * @param witnessProblems one line per group whose witness record is missing or foreign
+ * @param witnessSharingFate the pair's nodes that also serve the API server (the witness)
+ */
+public record PairFacts(
+    List<HAPairNode> reports, List<String> witnessProblems, List<String> witnessSharingFate) {
+
+  public static PairFacts none() {
+    return new PairFacts(List.of(), List.of(), List.of());
+  }
+}
