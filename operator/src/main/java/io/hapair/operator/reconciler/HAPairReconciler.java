@@ -1,6 +1,7 @@
 package io.hapair.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
@@ -8,6 +9,7 @@ import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
+import io.hapair.api.witness.WitnessLease;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
@@ -111,7 +113,14 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
                                 report.getSpec().getPairNamespace())))
             .build();
     reports = new InformerEventSource<>(reportConfig, context);
-    return List.of(nodes, reports);
+    // A witness Lease that changes or disappears is reported at once.
+    var leaseConfig =
+        InformerEventSourceConfiguration.from(Lease.class, HAPair.class)
+            .withNamespaces(Set.of(installNamespace))
+            .withLabelSelector(WitnessLease.PAIR_LABEL)
+            .withSecondaryToPrimaryMapper(HAPairReconciler::pairOfLease)
+            .build();
+    return List.of(nodes, reports, new InformerEventSource<>(leaseConfig, context));
   }
 
   @Override
@@ -138,6 +147,18 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     events.record(pair, PairEvents.between(pair.getStatus(), next), now);
     pair.setStatus(next);
     return UpdateControl.patchStatus(pair);
+  }
+
+  /** The pair a witness Lease belongs to, from its label {@code <namespace>.<name>}. */
+  private static Set<ResourceID> pairOfLease(Lease lease) {
+    String pair =
+        lease.getMetadata().getLabels() == null
+            ? null
+            : lease.getMetadata().getLabels().get(WitnessLease.PAIR_LABEL);
+    int dot = pair == null ? -1 : pair.indexOf('.');
+    return dot < 0
+        ? Set.of()
+        : Set.of(new ResourceID(pair.substring(dot + 1), pair.substring(0, dot)));
   }
 
   private List<HAPairNode> reportsOf(HAPair pair) {

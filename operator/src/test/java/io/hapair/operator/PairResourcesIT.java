@@ -1,0 +1,257 @@
+package io.hapair.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.hapair.api.v1alpha1.GroupReport;
+import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNode;
+import io.hapair.api.v1alpha1.HAPairNodeSpec;
+import io.hapair.api.v1alpha1.HAPairNodeStatus;
+import io.hapair.api.v1alpha1.HAPairStatus;
+import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.tls.PairCertificates;
+import io.hapair.operator.status.Conditions;
+import io.hapair.operator.status.StatusAggregator;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the operator makes for a valid pair, and how it reports the agents' facts. */
+@EnableKubernetesMockClient(crud = true)
+class PairResourcesIT {
+  static final String INSTALL = OperatorHarness.INSTALL_NAMESPACE;
+  static final Duration T = Duration.ofSeconds(15);
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+  static OperatorHarness harness;
+
+  @BeforeAll
+  static void start() {
+    harness = new OperatorHarness(server, client);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (harness != null) {
+      harness.stop();
+    }
+  }
+
+  Secret secret(String pair) {
+    return client.secrets().inNamespace(INSTALL).withName("hapair-default-" + pair).get();
+  }
+
+  Lease lease(String pair, String group) {
+    return client
+        .leases()
+        .inNamespace(INSTALL)
+        .withName(WitnessLease.name("default", pair, group))
+        .get();
+  }
+
+  @Test
+  void aValidPairGetsItsSecretLeaseAndLabelledNodes() throws Exception {
+    HAPair created = harness.create(harness.loadExample("active-passive.yaml", "db"));
+    await().atMost(T).until(() -> secret("db") != null && lease("db", "db") != null);
+
+    Map<String, String> data = secret("db").getData();
+    assertThat(Base64.getDecoder().decode(data.get("replication-key"))).hasSize(32);
+    X509Certificate server =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                    new ByteArrayInputStream(
+                        Base64.getDecoder().decode(data.get(PairCertificates.SERVER_CERT))));
+    assertThat(server.getSubjectAlternativeNames())
+        .extracting(name -> name.get(1).toString())
+        .contains("192.0.2.100", "127.0.0.1");
+    assertThat(data).containsKeys(PairCertificates.CA_CERT, PairCertificates.CLIENT_KEY);
+
+    Map<String, String> record = lease("db", "db").getMetadata().getAnnotations();
+    assertThat(record)
+        .containsEntry(WitnessLease.PAIR_UID, created.getMetadata().getUid())
+        .containsEntry(WitnessLease.EPOCH, "0")
+        .containsEntry(WitnessLease.UP_TO_DATE, "node-a"); // the initial sync source alone
+
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                List.of("node-a", "node-b").stream()
+                    .allMatch(n -> "true".equals(labels(n).get("hapair.io/agent"))));
+    assertThat(labels("node-c")).doesNotContainKey("hapair.io/agent");
+
+    // A later reconcile (a new generation) keeps the key: both agents must keep agreeing on it.
+    String key = data.get("replication-key");
+    HAPair pair = harness.get("db");
+    pair.getSpec().getVolume().setResyncRate("50Mi");
+    client.resource(pair).update();
+    await().atMost(T).until(() -> harness.get("db").getStatus().getObservedGeneration() == 2L);
+    assertThat(secret("db").getData().get("replication-key")).isEqualTo(key);
+  }
+
+  @Test
+  void theAgentsReportsBecomeTheStatusAndEvents() {
+    HAPair created = harness.create(harness.loadExample("active-passive.yaml", "web"));
+    String uid = created.getMetadata().getUid();
+    await().atMost(T).until(() -> lease("web", "web") != null);
+
+    report(uid, "web", "node-a", group("web", "Primary", 1, "SyncSource", 1 << 20));
+    report(uid, "web", "node-b", group("web", "Secondary", 1, "SyncTarget", 1 << 20));
+    await().atMost(T).until(() -> phase("web") == HAPairStatus.Phase.Syncing);
+    assertThat(harness.get("web").getStatus().getPrimary()).isEqualTo("node-a");
+
+    report(uid, "web", "node-a", group("web", "Primary", 1, "Connected", 0));
+    report(uid, "web", "node-b", group("web", "Secondary", 1, "Connected", 0));
+    await().atMost(T).until(() -> phase("web") == HAPairStatus.Phase.Healthy);
+    HAPairStatus healthy = harness.get("web").getStatus();
+    assertThat(healthy.getSync()).isEqualTo("InSync");
+    assertThat(Conditions.find(healthy.getConditions(), StatusAggregator.READY).getStatus())
+        .isEqualTo("True");
+
+    // A report about an older pair of the same name is ignored.
+    report("another-uid", "web", "node-b", group("web", "Primary", 9, "Degraded", 0));
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> "node-a".equals(harness.get("web").getStatus().getPrimary()));
+
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                reasons("web")
+                    .containsAll(List.of("PrimaryChanged", "ResyncStarted", "ResyncFinished")));
+  }
+
+  @Test
+  void aDeletedLeaseIsNotRecreatedOnceTheGroupHadAPrimary() {
+    HAPair created = harness.create(harness.loadExample("active-passive.yaml", "queue"));
+    String uid = created.getMetadata().getUid();
+    await().atMost(T).until(() -> lease("queue", "queue") != null);
+    report(uid, "queue", "node-a", group("queue", "Primary", 1, "Degraded", 0));
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                harness.get("queue").getStatus().getServiceGroups() != null
+                    && Long.valueOf(1)
+                        .equals(
+                            harness.get("queue").getStatus().getServiceGroups().get(0).getEpoch()));
+
+    client.resource(lease("queue", "queue")).delete();
+
+    await()
+        .atMost(T)
+        .until(() -> "True".equals(condition("queue", StatusAggregator.WITNESS_UNREACHABLE)));
+    assertThat(lease("queue", "queue")).isNull();
+    assertThat(reasons("queue")).contains(StatusAggregator.WITNESS_UNREACHABLE);
+  }
+
+  @Test
+  void aPairOnTheApiServersNodeIsWarnedAbout() {
+    client
+        .endpoints()
+        .inNamespace("default")
+        .resource(
+            new EndpointsBuilder()
+                .withNewMetadata()
+                .withName("kubernetes")
+                .withNamespace("default")
+                .endMetadata()
+                .addNewSubset()
+                .addNewAddress()
+                .withIp("192.0.2.12")
+                .endAddress()
+                .endSubset()
+                .build())
+        .create();
+    try {
+      harness.create(harness.loadExample("active-passive.yaml", "fate"));
+      await()
+          .atMost(T)
+          .until(() -> "True".equals(condition("fate", StatusAggregator.WITNESS_SHARES_FATE)));
+      assertThat(
+              Conditions.find(
+                      harness.get("fate").getStatus().getConditions(),
+                      StatusAggregator.WITNESS_SHARES_FATE)
+                  .getMessage())
+          .contains("node-b");
+      await().atMost(T).until(() -> reasons("fate").contains(StatusAggregator.WITNESS_SHARES_FATE));
+    } finally {
+      client.endpoints().inNamespace("default").withName("kubernetes").delete();
+    }
+  }
+
+  private static Map<String, String> labels(String node) {
+    Node n = client.nodes().withName(node).get();
+    return n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
+  }
+
+  private static HAPairStatus.Phase phase(String pair) {
+    HAPair p = harness.get(pair);
+    return p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  private static String condition(String pair, String type) {
+    HAPair p = harness.get(pair);
+    if (p.getStatus() == null || Conditions.find(p.getStatus().getConditions(), type) == null) {
+      return null;
+    }
+    return Conditions.find(p.getStatus().getConditions(), type).getStatus();
+  }
+
+  private static List<String> reasons(String pair) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> pair.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  /** Writes a node's report as its agent would: the object, then its status. */
+  private static void report(String uid, String pair, String node, GroupReport group) {
+    HAPairNode report = new HAPairNode();
+    report.getMetadata().setNamespace(INSTALL);
+    report.getMetadata().setName(HAPairNode.nameFor("default", pair, node));
+    report
+        .getMetadata()
+        .setLabels(Map.of(HAPairNode.PAIR_LABEL, HAPairNode.pairLabel("default", pair)));
+    report.setSpec(new HAPairNodeSpec("default", pair, uid, node));
+    HAPairNodeStatus status = new HAPairNodeStatus();
+    status.setUpdated(java.time.Instant.now().toString());
+    status.setGroups(List.of(group));
+    report.setStatus(status);
+    client.resource(report).createOr(existing -> existing.update());
+    client.resource(report).updateStatus();
+  }
+
+  private static GroupReport group(
+      String name, String role, long epoch, String connection, long outOfSync) {
+    GroupReport g = new GroupReport();
+    g.setName(name);
+    g.setRole(role);
+    g.setEpoch(role.equals("Primary") ? epoch : 0);
+    g.setHighestEpoch(epoch);
+    g.setDiskState("UpToDate");
+    g.setConnection(connection);
+    g.setOutOfSyncBytes(outOfSync);
+    g.setSplitBrain(false);
+    return g;
+  }
+}
