@@ -16,7 +16,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "hapair-agent 0.1.0-SNAPSHOT",
     description = "The hapair node agent: replication, NBD export, failover, virtual IP.",
-    subcommands = {AgentMain.Run.class, AgentMain.Witness.class, AgentMain.Certs.class})
+    subcommands = {
+      AgentMain.Run.class,
+      AgentMain.Kube.class,
+      AgentMain.Witness.class,
+      AgentMain.Certs.class
+    })
 public final class AgentMain implements Runnable {
 
   public static void main(String[] args) {
@@ -96,6 +101,83 @@ public final class AgentMain implements Runnable {
           "wrote " + dir + "/{ca-cert,server-cert,server-key,client-cert,client-key}.pem");
       return 0;
     }
+  }
+
+  /** Kubernetes mode: this node's part of every HAPair that names it. */
+  @Command(
+      name = "kube",
+      mixinStandardHelpOptions = true,
+      description = "Run in a Kubernetes cluster (the agent DaemonSet's command).")
+  static final class Kube implements Callable<Integer> {
+    @Option(names = "--node", required = true, description = "This node's name.")
+    String node;
+
+    @Option(
+        names = "--namespace",
+        required = true,
+        description = "The install namespace: Secrets, witness Leases, per-node reports.")
+    String namespace;
+
+    @Option(
+        names = "--state-dir",
+        defaultValue = "/var/lib/hapair",
+        description = "Where the pairs' metadata and keys are kept (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(
+        names = "--metrics",
+        defaultValue = "0.0.0.0:9796",
+        description = "host:port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+    String metrics;
+
+    @Option(
+        names = "--witness-timeout",
+        defaultValue = "500ms",
+        description = "Deadline of a witness Lease request (default: ${DEFAULT-VALUE}).")
+    String witnessTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+      java.time.Duration timeout = io.hapair.api.spec.Durations.parse(witnessTimeout);
+      io.fabric8.kubernetes.client.Config base =
+          io.fabric8.kubernetes.client.Config.autoConfigure(null);
+      io.fabric8.kubernetes.client.KubernetesClient client =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(base).build();
+      // The witness client never retries and gives up at the deadline: a late answer is unknown.
+      io.fabric8.kubernetes.client.KubernetesClient witnessClient =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(
+                  new io.fabric8.kubernetes.client.ConfigBuilder(base)
+                      .withRequestTimeout((int) timeout.toMillis())
+                      .withConnectionTimeout((int) timeout.toMillis())
+                      .withRequestRetryBackoffLimit(0)
+                      .build())
+              .build();
+      io.hapair.agent.kube.KubeAgent agent =
+          new io.hapair.agent.kube.KubeAgent(
+              client,
+              witnessClient,
+              new io.hapair.agent.kube.KubeAgent.Settings(
+                  node, namespace, stateDir, timeout, version()),
+              java.time.Clock.systemUTC());
+      io.hapair.common.MetricsServer endpoints =
+          new io.hapair.common.MetricsServer(
+              io.hapair.api.spec.HostPorts.parse(metrics), agent::ready);
+      agent.start();
+      runUntilShutdown(
+          () -> {
+            agent.close();
+            endpoints.close();
+            witnessClient.close();
+            client.close();
+          });
+      return 0;
+    }
+  }
+
+  static String version() {
+    String version = AgentMain.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 
   /** Standalone mode: this node's part of the pair described in a YAML file. */

@@ -49,10 +49,33 @@ public final class NodeRunner implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(NodeRunner.class);
 
   private final List<Closeable> open = new ArrayList<>();
+  private final List<ReplicatedVolume> volumes = new ArrayList<>();
+  private final WitnessSource witnesses;
   private volatile boolean ready;
 
+  /** Where a group's witness record is kept. */
+  @FunctionalInterface
+  public interface WitnessSource {
+    /**
+     * @param highestEpochSeen this node's highest epoch, known once the volume is open
+     */
+    Arbiter forGroup(
+        GroupSpec group, VolumeConfig volume, java.util.function.LongSupplier highestEpochSeen)
+        throws ConfigException;
+  }
+
+  private NodeRunner(WitnessSource witnesses) {
+    this.witnesses = witnesses;
+  }
+
+  /** Standalone mode: the witness named in the config file, or none. */
   public static NodeRunner start(StandaloneConfig config) throws ConfigException, IOException {
-    NodeRunner runner = new NodeRunner();
+    return start(config, (group, volume, seen) -> arbiterFor(config, group, volume, seen));
+  }
+
+  public static NodeRunner start(StandaloneConfig config, WitnessSource witnesses)
+      throws ConfigException, IOException {
+    NodeRunner runner = new NodeRunner(witnesses);
     try {
       if (!"off".equals(config.metrics)) {
         runner.open.add(new MetricsServer(HostPorts.parse(config.metrics), () -> runner.ready));
@@ -116,9 +139,10 @@ public final class NodeRunner implements Closeable {
     open.add(store);
     // The witness-none record starts at the highest epoch this node has seen (known once open).
     var opened = new java.util.concurrent.atomic.AtomicReference<ReplicatedVolume>();
-    Arbiter witness = arbiterFor(config, group, vc, () -> opened.get().metadata().highestEpoch());
+    Arbiter witness = witnesses.forGroup(group, vc, () -> opened.get().metadata().highestEpoch());
     ReplicatedVolume replicated = ReplicatedVolume.open(vc, store, witness);
     opened.set(replicated);
+    volumes.add(replicated);
     HookRunner hooks = hooksOf(config, group, vc);
     open.add(hooks);
     replicated.onTransitions(
@@ -156,7 +180,8 @@ public final class NodeRunner implements Closeable {
             VIP_LIFETIME_SECONDS,
             Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
             vc.logPrefix()));
-    if (preferred.equals(me.getName())) {
+    boolean primary = shouldLeadAtStart(witness, preferred.equals(me.getName()), vc);
+    if (primary) {
       try {
         replicated.promote().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -166,8 +191,36 @@ public final class NodeRunner implements Closeable {
     log.info(
         "{}: running ({} protocol {})",
         vc.logPrefix(),
-        preferred.equals(me.getName()) ? "primary," : "secondary,",
+        primary ? "primary," : "secondary,",
         vc.protocol());
+  }
+
+  /**
+   * A node takes the primary role at start when the witness names it primary (it restarted), or
+   * when nobody has led yet and it is the preferred node. A restarted preferred node whose peer
+   * leads stays secondary: taking the role back is a switchover, not a side effect of a restart.
+   */
+  private static boolean shouldLeadAtStart(Arbiter witness, boolean preferred, VolumeConfig vc)
+      throws IOException {
+    WitnessRecord record;
+    try {
+      record = witness.read().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException(
+          vc.logPrefix() + ": could not read the witness record: " + e.getMessage(), e);
+    }
+    if (vc.node().equals(record.primary())) {
+      return true;
+    }
+    if (record.primary() == null || record.primary().isEmpty()) {
+      return preferred;
+    }
+    log.info(
+        "{}: {} is primary of epoch {}; starting as secondary",
+        vc.logPrefix(),
+        record.primary(),
+        record.epoch());
+    return false;
   }
 
   private static HookRunner hooksOf(StandaloneConfig config, GroupSpec group, VolumeConfig vc) {
@@ -254,6 +307,11 @@ public final class NodeRunner implements Closeable {
         .orElseThrow();
   }
 
+  /** The running groups' volumes, in the order of the spec. */
+  public List<ReplicatedVolume> volumes() {
+    return List.copyOf(volumes);
+  }
+
   @Override
   public void close() {
     for (Closeable c : open) {
@@ -264,5 +322,6 @@ public final class NodeRunner implements Closeable {
       }
     }
     open.clear();
+    volumes.clear();
   }
 }

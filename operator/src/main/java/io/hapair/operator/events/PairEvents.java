@@ -93,7 +93,8 @@ public final class PairEvents {
                       "group " + group.getName() + ": both disks current"));
             }
           }
-          case Degraded ->
+          case Degraded -> {
+            if (group.getPrimary() != null) {
               changes.add(
                   new Change(
                       "Warning",
@@ -101,8 +102,10 @@ public final class PairEvents {
                       "group "
                           + group.getName()
                           + ": running on "
-                          + (group.getPrimary() == null ? "no node" : group.getPrimary())
+                          + group.getPrimary()
                           + " alone; the peer is outdated or gone"));
+            }
+          }
           case SplitBrain ->
               changes.add(
                   new Change(

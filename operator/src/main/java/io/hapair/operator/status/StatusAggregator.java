@@ -66,8 +66,20 @@ public final class StatusAggregator {
                       r -> r.report().getEpoch() == null ? 0 : r.report().getEpoch()))
               .orElse(null);
       boolean splitBrain = seen.stream().anyMatch(r -> Boolean.TRUE.equals(r.getSplitBrain()));
+      long groupEpoch =
+          seen.stream()
+              .mapToLong(r -> r.getHighestEpoch() == null ? 0 : r.getHighestEpoch())
+              .max()
+              .orElse(0);
+      // Connected nodes share the epoch: a report behind it is stale (its agent is gone).
       boolean connected =
-          seen.size() == 2 && seen.stream().allMatch(r -> isConnected(r.getConnection()));
+          seen.size() == 2
+              && seen.stream()
+                  .allMatch(
+                      r ->
+                          isConnected(r.getConnection())
+                              && r.getHighestEpoch() != null
+                              && r.getHighestEpoch() == groupEpoch);
       long groupOutOfSync =
           seen.stream()
               .mapToLong(r -> r.getOutOfSyncBytes() == null ? 0 : r.getOutOfSyncBytes())
@@ -87,10 +99,12 @@ public final class StatusAggregator {
               .mapToLong(r -> r.getHighestEpoch() == null ? 0 : r.getHighestEpoch())
               .max()
               .orElse(0));
+      boolean neverLed =
+          seen.stream().allMatch(r -> r.getHighestEpoch() == null || r.getHighestEpoch() == 0);
       status.setPhase(
           splitBrain
               ? Phase.SplitBrain
-              : seen.isEmpty()
+              : seen.isEmpty() || neverLed
                   ? Phase.Pending
                   : syncing ? Phase.Syncing : connected ? Phase.Healthy : Phase.Degraded);
       FailoverRecord takeover =
@@ -119,7 +133,7 @@ public final class StatusAggregator {
             ? "Unknown"
             : allReplicating ? "InSync" : anySyncing ? "Syncing" : "Disconnected");
     next.setPhase(
-        byNode.isEmpty()
+        byNode.isEmpty() || groupStatuses.stream().allMatch(g -> g.getPhase() == Phase.Pending)
             ? Phase.Pending
             : anySplitBrain
                 ? Phase.SplitBrain
@@ -265,7 +279,11 @@ public final class StatusAggregator {
       }
       List<GroupReport> groups = report.getStatus().getGroups();
       status.setRole(
-          groups.stream().anyMatch(g -> "Primary".equals(g.getRole())) ? "Primary" : "Secondary");
+          groups.isEmpty()
+              ? null
+              : groups.stream().anyMatch(g -> "Primary".equals(g.getRole()))
+                  ? "Primary"
+                  : "Secondary");
       status.setDiskState(
           groups.stream()
               .map(GroupReport::getDiskState)

@@ -1,0 +1,357 @@
+package io.hapair.agent.kube;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.hapair.agent.standalone.ConfigException;
+import io.hapair.agent.standalone.NodeRunner;
+import io.hapair.agent.standalone.StandaloneConfig;
+import io.hapair.agent.volume.ReplicatedVolume;
+import io.hapair.agent.witness.KubernetesArbiter;
+import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNodeStatus;
+import io.hapair.api.v1alpha1.HAPairSpec;
+import io.hapair.api.v1alpha1.PairNode;
+import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.Daemons;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent in a Kubernetes cluster: runs this node's part of every HAPair that names the node and
+ * that the operator found valid, with the witness record in the group's Lease and the keys from the
+ * pair's Secret; reports the node's facts in its HAPairNode objects. One thread applies changes,
+ * one pair at a time; the failover path itself never waits for the API server beyond the witness
+ * call.
+ */
+public final class KubeAgent implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(KubeAgent.class);
+  static final Duration RETRY = Duration.ofSeconds(5);
+  static final Duration REPORT_EVERY = Duration.ofSeconds(1);
+
+  /** How the agent runs. */
+  public record Settings(
+      String node, String namespace, Path stateDir, Duration witnessTimeout, String version) {}
+
+  /** One pair this node runs. */
+  private static final class Running {
+    final String uid;
+    final long generation;
+    final NodeRunner runner;
+    final NodeReport report;
+    final Path dir;
+
+    Running(String uid, long generation, NodeRunner runner, NodeReport report, Path dir) {
+      this.uid = uid;
+      this.generation = generation;
+      this.runner = runner;
+      this.report = report;
+      this.dir = dir;
+    }
+  }
+
+  private final KubernetesClient client;
+  private final KubernetesClient witnessClient;
+  private final Settings settings;
+  private final Clock clock;
+  private final GroupReports reports;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, String> waiting = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService changes =
+      Executors.newSingleThreadScheduledExecutor(Daemons.named("kube-agent"));
+  private final ScheduledExecutorService reporter =
+      Executors.newSingleThreadScheduledExecutor(Daemons.named("kube-agent-report"));
+  private SharedIndexInformer<HAPair> pairs;
+  private volatile boolean synced;
+
+  /**
+   * @param witnessClient the client for the witness Leases: short timeouts, no retries
+   */
+  public KubeAgent(
+      KubernetesClient client, KubernetesClient witnessClient, Settings settings, Clock clock) {
+    this.client = client;
+    this.witnessClient = witnessClient;
+    this.settings = settings;
+    this.clock = clock;
+    this.reports = new GroupReports(System::nanoTime, clock::instant);
+  }
+
+  public KubeAgent start() {
+    pairs = client.resources(HAPair.class).inAnyNamespace().inform(new Changes(), 0);
+    synced = true;
+    changes.scheduleWithFixedDelay(
+        this::reconcileAll, RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    reporter.scheduleWithFixedDelay(
+        this::reportAll, REPORT_EVERY.toMillis(), REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    log.info(
+        "node {}: agent {} watching HAPairs (reports in {})",
+        settings.node(),
+        settings.version(),
+        settings.namespace());
+    return this;
+  }
+
+  /** True once the HAPairs have been listed. */
+  public boolean ready() {
+    return synced;
+  }
+
+  private final class Changes implements ResourceEventHandler<HAPair> {
+    @Override
+    public void onAdd(HAPair pair) {
+      changes.execute(() -> reconcile(Cache.metaNamespaceKeyFunc(pair)));
+    }
+
+    @Override
+    public void onUpdate(HAPair old, HAPair pair) {
+      changes.execute(() -> reconcile(Cache.metaNamespaceKeyFunc(pair)));
+    }
+
+    @Override
+    public void onDelete(HAPair pair, boolean unknownFinalState) {
+      changes.execute(() -> reconcile(Cache.metaNamespaceKeyFunc(pair)));
+    }
+  }
+
+  private void reconcileAll() {
+    List<String> keys = new ArrayList<>(running.keySet());
+    pairs
+        .getStore()
+        .listKeys()
+        .forEach(
+            k -> {
+              if (!keys.contains(k)) {
+                keys.add(k);
+              }
+            });
+    keys.forEach(this::reconcile);
+  }
+
+  /** Brings one pair's local state to what its HAPair says. Runs on the changes thread only. */
+  private void reconcile(String key) {
+    HAPair pair = pairs.getStore().getByKey(key);
+    Running current = running.get(key);
+    try {
+      if (pair == null
+          || pair.getMetadata().getDeletionTimestamp() != null
+          || !namesThisNode(pair)) {
+        if (current != null) {
+          stop(
+              key,
+              current,
+              pair,
+              "the pair "
+                  + (pair == null
+                      ? "is gone"
+                      : pair.getMetadata().getDeletionTimestamp() != null
+                          ? "is being deleted"
+                          : "no longer names this node"));
+        }
+        return;
+      }
+      String why = notReady(pair);
+      if (why != null) {
+        if (!why.equals(waiting.put(key, why))) {
+          log.info("pair {} node {}: waiting: {}", key, settings.node(), why);
+        }
+        return;
+      }
+      waiting.remove(key);
+      long generation =
+          pair.getMetadata().getGeneration() == null ? 0 : pair.getMetadata().getGeneration();
+      if (current != null
+          && current.uid.equals(pair.getMetadata().getUid())
+          && current.generation == generation) {
+        return;
+      }
+      if (current != null) {
+        stop(key, current, pair, "its spec changed (generation " + generation + ")");
+      }
+      running.put(key, start(pair, generation));
+    } catch (ConfigException | IOException | RuntimeException e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      if (!message.equals(waiting.put(key, message))) {
+        log.warn("pair {} node {}: cannot run the pair: {}", key, settings.node(), message);
+      }
+    }
+  }
+
+  private boolean namesThisNode(HAPair pair) {
+    return pair.getSpec() != null
+        && pair.getSpec().getNodes() != null
+        && pair.getSpec().getNodes().stream()
+            .map(PairNode::getName)
+            .anyMatch(settings.node()::equals);
+  }
+
+  /** Why the pair cannot start yet, or null: the operator must have found this generation valid. */
+  private static String notReady(HAPair pair) {
+    Long generation = pair.getMetadata().getGeneration();
+    Condition valid =
+        pair.getStatus() == null || pair.getStatus().getConditions() == null
+            ? null
+            : pair.getStatus().getConditions().stream()
+                .filter(c -> "Valid".equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    if (valid == null || !Objects.equals(valid.getObservedGeneration(), generation)) {
+      return "the operator has not validated generation " + generation + " yet";
+    }
+    if (!"True".equals(valid.getStatus())) {
+      return "the spec is invalid: " + valid.getMessage();
+    }
+    return null;
+  }
+
+  private Running start(HAPair pair, long generation) throws ConfigException, IOException {
+    String ns = pair.getMetadata().getNamespace();
+    String name = pair.getMetadata().getName();
+    Secret secret =
+        client
+            .secrets()
+            .inNamespace(settings.namespace())
+            .withName("hapair-" + ns + "-" + name)
+            .get();
+    if (secret == null) {
+      throw new IOException(
+          "Secret " + settings.namespace() + "/hapair-" + ns + "-" + name + " does not exist yet");
+    }
+    Path dir = settings.stateDir().resolve(ns + "." + name);
+    SecretFiles.Written files = SecretFiles.write(secret, dir);
+    StandaloneConfig config = new StandaloneConfig();
+    config.pair = name;
+    config.uid = pair.getMetadata().getUid();
+    config.node = settings.node();
+    config.stateDir = dir.toString();
+    config.keyFile = files.keyFile().toString();
+    config.tlsDir = files.tlsDir().toString();
+    config.witness = "kubernetes";
+    config.metrics = "off";
+    config.witnessTimeout = settings.witnessTimeout().toMillis() + "ms";
+    config.spec = pair.getSpec();
+    NodeRunner runner =
+        NodeRunner.start(
+            config,
+            (group, volume, seen) ->
+                new KubernetesArbiter(
+                    witnessClient,
+                    settings.namespace(),
+                    WitnessLease.name(ns, name, group.name()),
+                    settings.witnessTimeout()));
+    log.info(
+        "pair {}/{} node {}: running generation {} ({} group(s))",
+        ns,
+        name,
+        settings.node(),
+        generation,
+        runner.volumes().size());
+    return new Running(
+        pair.getMetadata().getUid(),
+        generation,
+        runner,
+        new NodeReport(client, settings.namespace(), pair, settings.node()),
+        dir);
+  }
+
+  /** Demotes and releases the virtual IPs (closing the runner does both), then cleans up. */
+  private void stop(String key, Running current, HAPair pair, String why) {
+    running.remove(key);
+    current.runner.close();
+    boolean gone = pair == null || pair.getMetadata().getDeletionTimestamp() != null;
+    if (gone) {
+      HAPairSpec.DeletionPolicy policy =
+          pair == null || pair.getSpec() == null || pair.getSpec().getDeletionPolicy() == null
+              ? HAPairSpec.DeletionPolicy.Retain
+              : pair.getSpec().getDeletionPolicy();
+      if (policy == HAPairSpec.DeletionPolicy.Delete) {
+        deleteTree(current.dir);
+      }
+      try {
+        current.report.delete();
+      } catch (RuntimeException e) {
+        log.warn(
+            "pair {} node {}: could not delete its report: {}", key, settings.node(), e.toString());
+      }
+    }
+    log.info("pair {} node {}: stopped: {}", key, settings.node(), why);
+  }
+
+  private void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+      log.info("node {}: deletionPolicy Delete: removed {}", settings.node(), dir);
+    } catch (IOException e) {
+      log.warn("node {}: could not remove {}: {}", settings.node(), dir, e.toString());
+    }
+  }
+
+  private void reportAll() {
+    for (Map.Entry<String, Running> e : running.entrySet()) {
+      HAPairNodeStatus facts = new HAPairNodeStatus();
+      facts.setAgentVersion(settings.version());
+      facts.setGroups(e.getValue().runner.volumes().stream().map(reports::of).toList());
+      try {
+        e.getValue().report.write(facts, clock.instant());
+      } catch (RuntimeException failure) {
+        log.warn(
+            "pair {} node {}: could not write its report: {}",
+            e.getKey(),
+            settings.node(),
+            failure.getMessage());
+      }
+    }
+  }
+
+  /** The volumes this node runs, for tests and metrics. */
+  public List<ReplicatedVolume> volumes(String pairNamespace, String pairName) {
+    Running r = running.get(pairNamespace + "/" + pairName);
+    return r == null ? List.of() : r.runner.volumes();
+  }
+
+  @Override
+  public void close() {
+    reporter.shutdownNow();
+    changes.shutdownNow();
+    if (pairs != null) {
+      pairs.close();
+    }
+    for (Map.Entry<String, Running> e : running.entrySet()) {
+      e.getValue().runner.close();
+      // Say so, rather than leave the last facts standing for a node that no longer serves.
+      HAPairNodeStatus stopped = new HAPairNodeStatus();
+      stopped.setAgentVersion(settings.version());
+      stopped.setError("agent stopped");
+      try {
+        e.getValue().report.write(stopped, clock.instant());
+      } catch (RuntimeException failure) {
+        log.warn(
+            "pair {} node {}: could not report the stop: {}",
+            e.getKey(),
+            settings.node(),
+            failure.getMessage());
+      }
+    }
+    running.clear();
+  }
+}

@@ -1,0 +1,57 @@
+package io.hapair.agent.kube;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.hapair.common.tls.PairCertificates;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the pair's Secret to files under the pair's state directory, readable by the agent only:
+ * the replication key and the NBD export's certificates, where the standalone code reads them.
+ */
+final class SecretFiles {
+  static final String REPLICATION_KEY = "replication-key";
+  private static final List<String> TLS_FILES =
+      List.of(
+          PairCertificates.CA_CERT,
+          PairCertificates.SERVER_CERT,
+          PairCertificates.SERVER_KEY,
+          PairCertificates.CLIENT_CERT,
+          PairCertificates.CLIENT_KEY);
+
+  private SecretFiles() {}
+
+  /** The key file and the TLS directory. */
+  record Written(Path keyFile, Path tlsDir) {}
+
+  static Written write(Secret secret, Path pairDir) throws IOException {
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    if (!data.containsKey(REPLICATION_KEY)) {
+      throw new IOException(
+          "Secret " + secret.getMetadata().getName() + " has no " + REPLICATION_KEY);
+    }
+    Path dir = Files.createDirectories(pairDir.resolve("secret"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    Path key = dir.resolve(REPLICATION_KEY);
+    writePrivate(key, Base64.getDecoder().decode(data.get(REPLICATION_KEY)));
+    Path tls = Files.createDirectories(dir.resolve("tls"));
+    for (String file : TLS_FILES) {
+      if (data.containsKey(file)) {
+        writePrivate(tls.resolve(file), Base64.getDecoder().decode(data.get(file)));
+      }
+    }
+    return new Written(key, tls);
+  }
+
+  private static void writePrivate(Path file, byte[] content) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(temp, content);
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+    Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+}

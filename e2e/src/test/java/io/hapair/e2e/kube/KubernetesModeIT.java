@@ -1,0 +1,328 @@
+package io.hapair.e2e.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.hapair.agent.kube.KubeAgent;
+import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNode;
+import io.hapair.api.v1alpha1.HAPairStatus;
+import io.hapair.api.witness.WitnessLease;
+import io.hapair.operator.HAPairOperator;
+import io.hapair.operator.OperatorSettings;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kubernetes mode end to end on fabric8's mock API server: the real operator and two real agents
+ * (node-a on 127.0.0.2, node-b on 127.0.0.3, the NBD export on loopback), the witness record in a
+ * Lease. The operator makes the Secret and Lease; the agents start the pair, report it, fail over
+ * through the Lease; deleting the pair stops it everywhere.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesModeIT {
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final String INSTALL = "hapair-system";
+  static final Duration T = Duration.ofSeconds(30);
+  static final long SIZE = 32L << 20;
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  @TempDir Path dir;
+  Operator operator;
+  KubeAgent agentA;
+  KubeAgent agentB;
+  int exportPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    grantLeaseAccess();
+    for (String crd : List.of("hapairs.hapair.io-v1.yml", "hapairnodes.hapair.io-v1.yml")) {
+      try (InputStream in = new FileInputStream(ROOT.resolve("crds").resolve(crd).toFile())) {
+        client.apiextensions().v1().customResourceDefinitions().load(in).create();
+      }
+    }
+    addNode("node-a", "127.0.0.2");
+    addNode("node-b", "127.0.0.3");
+    operator =
+        HAPairOperator.create(
+            newClient(),
+            new OperatorSettings("hapair-operator", INSTALL, "test", Set.of(), INSTALL, false),
+            new Metrics() {});
+    operator.start();
+    agentA = agent("node-a");
+    agentB = agent("node-b");
+  }
+
+  @AfterEach
+  void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {agentA, agentB}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // closing a stopped agent
+      }
+    }
+    if (operator != null) {
+      operator.stop();
+    }
+  }
+
+  @Test
+  void theOperatorAndTwoAgentsRunAPairAndFailOverThroughTheLease() throws Exception {
+    client.resource(pair()).create();
+
+    awaitPair(() -> phase() == HAPairStatus.Phase.Healthy);
+    HAPair healthy = get();
+    assertThat(healthy.getStatus().getPrimary()).isEqualTo("node-a");
+    assertThat(healthy.getStatus().getEpoch()).isEqualTo(1);
+    assertThat(healthy.getStatus().getSync()).isEqualTo("InSync");
+    assertThat(reports()).hasSize(2);
+    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-a");
+    assertThat(get().getStatus().getNodes())
+        .extracting(n -> n.getName() + "=" + n.getRole())
+        .containsExactly("node-a=Primary", "node-b=Secondary");
+
+    Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x5a 0 1M").orFail();
+
+    // node-a's agent goes away (its pod is deleted): node-b takes over through the Lease.
+    agentA.close();
+    agentA = null;
+    await().atMost(T).until(() -> "node-b".equals(lease().getSpec().getHolderIdentity()));
+    assertThat(lease().getMetadata().getAnnotations())
+        .containsEntry(WitnessLease.EPOCH, "2")
+        .containsEntry(WitnessLease.UP_TO_DATE, "node-b");
+    await().atMost(T).until(() -> "node-b".equals(get().getStatus().getPrimary()));
+    HAPair failedOver = get();
+    assertThat(failedOver.getStatus().getEpoch()).isEqualTo(2);
+    assertThat(failedOver.getStatus().getLastFailover().getFrom()).isEqualTo("node-a");
+    assertThat(failedOver.getStatus().getLastFailover().getTo()).isEqualTo("node-b");
+    await().atMost(T).until(() -> reasons().contains("Failover"));
+
+    // The data written through node-a is served by node-b.
+    await()
+        .atMost(T)
+        .until(() -> Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "read -P 0x5a 0 1M").ok());
+
+    // node-a's agent comes back: the witness names node-b, so node-a stays secondary and resyncs.
+    agentA = agent("node-a");
+    awaitPair(
+        () ->
+            phase() == HAPairStatus.Phase.Healthy
+                && get().getStatus().getNodes().stream()
+                    .map(n -> n.getName() + "=" + n.getRole() + "/" + n.getDiskState())
+                    .toList()
+                    .equals(List.of("node-a=Secondary/UpToDate", "node-b=Primary/UpToDate")));
+    assertThat(get().getStatus().getPrimary()).isEqualTo("node-b");
+    assertThat(lease().getMetadata().getAnnotations()).containsEntry(WitnessLease.EPOCH, "2");
+
+    // Deleting the pair stops it on both nodes and removes what the operator made.
+    client.resource(get()).delete();
+    await().atMost(T).until(() -> get() == null);
+    assertThat(agentA.volumes("default", "db")).isEmpty();
+    assertThat(agentB.volumes("default", "db")).isEmpty();
+    assertThat(reports()).isEmpty();
+    assertThat(lease()).isNull();
+    assertThat(client.secrets().inNamespace(INSTALL).withName("hapair-default-db").get()).isNull();
+  }
+
+  /** Waits for the pair's condition; on a timeout, shows the pair and the agents' reports. */
+  private void awaitPair(java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      await().atMost(T).until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "\npair status: "
+              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(get().getStatus())
+              + "\nreports: "
+              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(reports()),
+          e);
+    }
+  }
+
+  private HAPair pair() throws IOException {
+    exportPort = freePort();
+    int replicationPort = freePort();
+    for (String node : List.of("node-a", "node-b")) {
+      try (RandomAccessFile disk =
+          new RandomAccessFile(dir.resolve(node + ".img").toFile(), "rw")) {
+        disk.setLength(SIZE);
+      }
+    }
+    String yaml =
+        """
+        apiVersion: hapair.io/v1alpha1
+        kind: HAPair
+        metadata:
+          name: db
+          namespace: default
+        spec:
+          nodes:
+            - name: node-a
+              address: 127.0.0.2
+              disk: %s
+            - name: node-b
+              address: 127.0.0.3
+              disk: %s
+          volume:
+            disk: /unused
+            protocol: C
+            port: %d
+            initialSyncSource: node-a
+          export:
+            bind: Loopback
+            tls: Disabled
+            port: %d
+          preferredPrimary: node-a
+          failover:
+            heartbeatInterval: 100ms
+            missedHeartbeats: 5
+            witness: Kubernetes
+        """
+            .formatted(
+                dir.resolve("node-a.img"), dir.resolve("node-b.img"), replicationPort, exportPort);
+    return client
+        .resources(HAPair.class)
+        .load(new java.io.ByteArrayInputStream(yaml.getBytes()))
+        .item();
+  }
+
+  private KubeAgent agent(String node) {
+    KubernetesClient own = newClient();
+    return new KubeAgent(
+            own,
+            own,
+            new KubeAgent.Settings(
+                node, INSTALL, dir.resolve("state-" + node), Duration.ofSeconds(2), "test"),
+            Clock.systemUTC())
+        .start();
+  }
+
+  private KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+  }
+
+  private String uri() {
+    return "nbd://127.0.0.1:" + exportPort + "/db";
+  }
+
+  private HAPair get() {
+    return client.resources(HAPair.class).inNamespace("default").withName("db").get();
+  }
+
+  private HAPairStatus.Phase phase() {
+    HAPair p = get();
+    return p == null || p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  private Lease lease() {
+    return client
+        .leases()
+        .inNamespace(INSTALL)
+        .withName(WitnessLease.name("default", "db", "db"))
+        .get();
+  }
+
+  private List<HAPairNode> reports() {
+    return client.resources(HAPairNode.class).inNamespace(INSTALL).list().getItems();
+  }
+
+  private List<String> reasons() {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  private void addNode(String name, String address) {
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewStatus()
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress(address)
+                .endAddress()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  /** JOSDK's leader election asks for its Lease rights first; the CRUD mock cannot answer. */
+  private void grantLeaseAccess() {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A client command with a deadline. */
+  record Command(int exit, String output) {
+    static Command run(Duration limit, String... argv) throws IOException, InterruptedException {
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return new Command(-1, "timed out");
+      }
+      return new Command(p.exitValue(), new String(p.getInputStream().readAllBytes()));
+    }
+
+    boolean ok() {
+      return exit == 0 && !output.contains("Pattern verification failed");
+    }
+
+    void orFail() {
+      if (!ok()) {
+        throw new AssertionError("command failed (" + exit + "): " + output);
+      }
+    }
+  }
+}
