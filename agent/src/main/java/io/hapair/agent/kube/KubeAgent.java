@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.agent.standalone.ConfigException;
 import io.hapair.agent.standalone.NodeRunner;
 import io.hapair.agent.standalone.StandaloneConfig;
@@ -56,16 +57,28 @@ public final class KubeAgent implements Closeable {
   private static final class Running {
     final String uid;
     final long generation;
+    final HAPairSpec spec;
     final NodeRunner runner;
     final NodeReport report;
     final Path dir;
 
-    Running(String uid, long generation, NodeRunner runner, NodeReport report, Path dir) {
+    Running(
+        String uid,
+        long generation,
+        HAPairSpec spec,
+        NodeRunner runner,
+        NodeReport report,
+        Path dir) {
       this.uid = uid;
       this.generation = generation;
+      this.spec = spec;
       this.runner = runner;
       this.report = report;
       this.dir = dir;
+    }
+
+    Running at(long newGeneration, HAPairSpec newSpec) {
+      return new Running(uid, newGeneration, newSpec, runner, report, dir);
     }
   }
 
@@ -183,6 +196,14 @@ public final class KubeAgent implements Closeable {
           && current.generation == generation) {
         return;
       }
+      if (current != null
+          && current.uid.equals(pair.getMetadata().getUid())
+          && sameBesidesMaintenance(current.spec, pair.getSpec())) {
+        // Maintenance is applied in place: restarting would interrupt the service for nothing.
+        current.runner.setMaintenance(Boolean.TRUE.equals(pair.getSpec().getMaintenance()));
+        running.put(key, current.at(generation, pair.getSpec()));
+        return;
+      }
       if (current != null) {
         stop(key, current, pair, "its spec changed (generation " + generation + ")");
       }
@@ -193,6 +214,14 @@ public final class KubeAgent implements Closeable {
         log.warn("pair {} node {}: cannot run the pair: {}", key, settings.node(), message);
       }
     }
+  }
+
+  private static boolean sameBesidesMaintenance(HAPairSpec a, HAPairSpec b) {
+    HAPairSpec left = Serialization.clone(a);
+    HAPairSpec right = Serialization.clone(b);
+    left.setMaintenance(null);
+    right.setMaintenance(null);
+    return Serialization.asJson(left).equals(Serialization.asJson(right));
   }
 
   private boolean namesThisNode(HAPair pair) {
@@ -267,6 +296,7 @@ public final class KubeAgent implements Closeable {
     return new Running(
         pair.getMetadata().getUid(),
         generation,
+        Serialization.clone(pair.getSpec()),
         runner,
         new NodeReport(client, settings.namespace(), pair, settings.node()),
         dir);

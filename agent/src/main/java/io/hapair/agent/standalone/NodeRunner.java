@@ -51,6 +51,8 @@ public final class NodeRunner implements Closeable {
   private final List<Closeable> open = new ArrayList<>();
   private final List<ReplicatedVolume> volumes = new ArrayList<>();
   private final WitnessSource witnesses;
+  // Automatic failover needs a witness; maintenance turns it off on top of that.
+  private boolean witnessed;
   private volatile boolean ready;
 
   /** Where a group's witness record is kept. */
@@ -76,6 +78,7 @@ public final class NodeRunner implements Closeable {
   public static NodeRunner start(StandaloneConfig config, WitnessSource witnesses)
       throws ConfigException, IOException {
     NodeRunner runner = new NodeRunner(witnesses);
+    runner.witnessed = !"none".equals(config.witness);
     try {
       if (!"off".equals(config.metrics)) {
         runner.open.add(new MetricsServer(HostPorts.parse(config.metrics), () -> runner.ready));
@@ -305,6 +308,11 @@ public final class NodeRunner implements Closeable {
         .filter(n -> name.equals(n.getName()))
         .findFirst()
         .orElseThrow();
+  }
+
+  /** Maintenance on or off without a restart; with witness none it stays off. */
+  public void setMaintenance(boolean maintenance) {
+    volumes.forEach(v -> v.setAutomaticFailover(!maintenance && witnessed));
   }
 
   /** The running groups' volumes, in the order of the spec. */

@@ -144,6 +144,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     this.lease = new Lease(clock, config.deadAfter().toNanos());
     this.secondaryTermNanos = config.deadAfter().toNanos() * 3 / 2;
     this.lastGrantNanos = clock.getAsLong();
+    this.autoFailover = config.autoFailover();
     this.timers =
         Executors.newSingleThreadScheduledExecutor(Daemons.named("volume-timer-" + config.node()));
     this.meters = new VolumeMeters(this, config);
@@ -641,7 +642,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
    * shorter term gives it that head start), so a link cut is not a failover.
    */
   private void scheduleTakeover(String lostPrimary) {
-    if (!config.autoFailover()) {
+    if (!autoFailover) {
       log.warn("{}: lost primary {}; automatic failover is off", logPrefix, lostPrimary);
       return;
     }
@@ -651,7 +652,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   private void tryTakeover(String lostPrimary) {
     synchronized (this) {
-      if (closed || role == Role.PRIMARY || session != null) {
+      if (closed || role == Role.PRIMARY || session != null || !autoFailover) {
         return;
       }
     }
@@ -687,6 +688,23 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                     TimeUnit.MILLISECONDS);
               }
             });
+  }
+
+  private volatile boolean autoFailover;
+
+  /**
+   * Turns automatic takeover on or off while running (maintenance). Fencing and leases stay armed
+   * either way: only this node's own promotion after losing its primary is affected.
+   */
+  public void setAutomaticFailover(boolean on) {
+    if (autoFailover != on) {
+      log.info("{}: automatic failover {}", logPrefix, on ? "on" : "off (maintenance)");
+    }
+    autoFailover = on;
+  }
+
+  public boolean automaticFailover() {
+    return autoFailover;
   }
 
   /** A completed takeover's timeline on this node's monotonic clock. */

@@ -110,6 +110,20 @@ class KubernetesModeIT {
 
     Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x5a 0 1M").orFail();
 
+    // Maintenance is applied in place on both nodes (no restart) and shows as a condition.
+    io.hapair.agent.volume.ReplicatedVolume primaryVolume = agentA.volumes("default", "db").get(0);
+    setMaintenance(true);
+    awaitPair(
+        () ->
+            "True".equals(condition("Maintenance"))
+                && !agentB.volumes("default", "db").get(0).automaticFailover());
+    assertThat(agentA.volumes("default", "db").get(0)).isSameAs(primaryVolume);
+    setMaintenance(false);
+    awaitPair(
+        () ->
+            "False".equals(condition("Maintenance"))
+                && agentB.volumes("default", "db").get(0).automaticFailover());
+
     // node-a's agent goes away (its pod is deleted): node-b takes over through the Lease.
     agentA.close();
     agentA = null;
@@ -164,6 +178,23 @@ class KubernetesModeIT {
               + io.fabric8.kubernetes.client.utils.Serialization.asYaml(reports()),
           e);
     }
+  }
+
+  private void setMaintenance(boolean on) {
+    HAPair pair = get();
+    pair.getSpec().setMaintenance(on);
+    client.resource(pair).update();
+  }
+
+  private String condition(String type) {
+    HAPair p = get();
+    return p == null || p.getStatus() == null
+        ? null
+        : p.getStatus().getConditions().stream()
+            .filter(c -> type.equals(c.getType()))
+            .map(c -> c.getStatus())
+            .findFirst()
+            .orElse(null);
   }
 
   private HAPair pair() throws IOException {

@@ -32,6 +32,7 @@ public final class StatusAggregator {
   public static final String SPLIT_BRAIN = "SplitBrain";
   public static final String WITNESS_UNREACHABLE = "WitnessUnreachable";
   public static final String WITNESS_SHARES_FATE = "WitnessSharesFate";
+  public static final String MAINTENANCE = "Maintenance";
 
   private StatusAggregator() {}
 
@@ -227,6 +228,19 @@ public final class StatusAggregator {
                         + String.join(", ", facts.witnessSharingFate())
                         + ": if that node fails, its peer cannot take over."
                     : "The API server runs on neither pair node."),
+            generation,
+            now);
+    boolean maintenance = Boolean.TRUE.equals(pair.getSpec().getMaintenance());
+    conditions =
+        Conditions.put(
+            conditions,
+            new Condition(
+                MAINTENANCE,
+                maintenance ? Conditions.TRUE : Conditions.FALSE,
+                maintenance ? "AutomaticFailoverOff" : "AutomaticFailoverOn",
+                maintenance
+                    ? "spec.maintenance: no automatic failover; fencing and leases stay armed."
+                    : "Automatic failover is on."),
             generation,
             now);
     next.setConditions(conditions);
