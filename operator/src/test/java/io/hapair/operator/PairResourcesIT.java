@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -138,6 +139,73 @@ class PairResourcesIT {
             () ->
                 reasons("web")
                     .containsAll(List.of("PrimaryChanged", "ResyncStarted", "ResyncFinished")));
+  }
+
+  @Test
+  void nodeLabelsFollowThePrimaryAndPinnedPodsLeaveTheOldOne() {
+    HAPair created = harness.create(harness.loadExample("active-passive.yaml", "pin"));
+    String uid = created.getMetadata().getUid();
+    await().atMost(T).until(() -> lease("pin", "pin") != null);
+    report(uid, "pin", "node-a", group("pin", "Primary", 1, "Connected", 0));
+    report(uid, "pin", "node-b", group("pin", "Secondary", 1, "Connected", 0));
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                "primary".equals(labels("node-a").get("hapair.io/pin"))
+                    && "secondary".equals(labels("node-b").get("hapair.io/pin")));
+    pod("pinned-db", "node-a", Map.of("hapair.io/pin", "primary"));
+    // The CRUD mock answers an eviction with 409; answer as an API server does.
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/default/pods/pinned-db/eviction")
+        .andReturn(
+            201, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Success").build())
+        .once();
+    Pod free = pod("free-web", "node-a", Map.of());
+
+    // node-b takes over.
+    report(uid, "pin", "node-a", group("pin", "Primary", 1, "Disconnected", 0));
+    report(uid, "pin", "node-b", group("pin", "Primary", 2, "Degraded", 0));
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                "primary".equals(labels("node-b").get("hapair.io/pin"))
+                    && "secondary".equals(labels("node-a").get("hapair.io/pin")));
+    // The mock does not delete an evicted pod, so the request and the Event are what is checked.
+    await().atMost(T).until(() -> messages("pin", "Evicted").size() == 1);
+    assertThat(messages("pin", "Evicted").get(0)).contains("default/pinned-db");
+    assertThat(client.pods().resource(free).get()).isNotNull();
+  }
+
+  private static List<String> messages(String pair, String reason) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> pair.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .map(Event::getMessage)
+        .toList();
+  }
+
+  private static Pod pod(String name, String node, Map<String, String> nodeSelector) {
+    return client
+        .pods()
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .withNodeSelector(nodeSelector)
+                .addNewContainer()
+                .withName("main")
+                .withImage("postgres")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
 import io.hapair.operator.resources.PairSecret;
 import io.hapair.operator.resources.WitnessLeases;
+import io.hapair.operator.resources.WorkloadPinning;
 import io.hapair.operator.status.Conditions;
 import io.hapair.operator.status.PairFacts;
 import io.hapair.operator.status.StatusAggregator;
@@ -65,6 +66,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private final AgentNodes agentNodes;
   private final ApiServerPlacement apiServer;
   private final PairEvents events;
+  private final WorkloadPinning pinning;
   private final KubernetesClient client;
   private InformerEventSource<Node, HAPair> nodes;
   private InformerEventSource<HAPairNode, HAPair> reports;
@@ -78,6 +80,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     this.agentNodes = new AgentNodes(client);
     this.apiServer = new ApiServerPlacement(client);
     this.events = new PairEvents(client);
+    this.pinning = new WorkloadPinning(client);
   }
 
   @Override
@@ -140,11 +143,21 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
               reportsOf(pair), witnessProblems, apiServer.pairNodesServingTheApi(pair, cluster));
     }
     HAPairStatus next = StatusAggregator.aggregate(pair, validated, facts, now);
+    List<PairEvents.Change> changes = new java.util.ArrayList<>();
+    if (problems.isEmpty()) {
+      for (String evicted : pinning.follow(pair, next.getServiceGroups())) {
+        changes.add(
+            new PairEvents.Change(
+                "Normal", "Evicted", evicted + " evicted from the old primary to follow its data"));
+      }
+    }
     if (ValidationStatus.unchanged(pair.getStatus(), next)) {
+      events.record(pair, changes, now);
       return UpdateControl.noUpdate();
     }
     logValidity(pair, next);
-    events.record(pair, PairEvents.between(pair.getStatus(), next), now);
+    changes.addAll(0, PairEvents.between(pair.getStatus(), next));
+    events.record(pair, changes, now);
     pair.setStatus(next);
     return UpdateControl.patchStatus(pair);
   }
@@ -205,6 +218,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
       client.resource(report).delete();
     }
     agentNodes.unlabel(pair, context.getPrimaryCache().list().toList());
+    pinning.forget(pair);
     log.info(
         "pair {}/{} deleted (deletionPolicy {}): {}; Leases, Secret and node labels removed",
         pair.getMetadata().getNamespace(),
