@@ -2,6 +2,7 @@ package io.hapair.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hapair.operator.reconciler.HAPairReconciler;
+import io.hapair.operator.reconciler.LoadBalancerReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -41,6 +42,14 @@ public final class HAPairOperator {
     operator.register(
         new HAPairReconciler(Clock.systemUTC(), client, settings.installNamespace()),
         c -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    operator.register(
+        new LoadBalancerReconciler(),
+        c -> {
+          c.withGenericFilter(LoadBalancerReconciler::ours);
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());
           }
