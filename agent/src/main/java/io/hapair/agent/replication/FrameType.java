@@ -20,7 +20,9 @@ public enum FrameType {
   WITNESS_READ(16),
   WITNESS_CAS(17),
   WITNESS_RECORD(18),
-  WITNESS_REFUSED(19);
+  WITNESS_REFUSED(19),
+  /** The primary has handed its role to the receiver at the epoch in the payload (switchover). */
+  HANDOVER(20);
 
   final int code;
 

@@ -536,6 +536,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       case RECEIVE_ACK -> peerReceived(frame.payload().getLong(0));
       case VERIFY_ACK -> peerVerified(frame.payload());
       case BITMAP -> peerBitmap(frame);
+      case HANDOVER -> acceptHandOver(frame.payload().getLong(0));
       default -> {
         if (secondary == null) {
           throw new io.hapair.agent.replication.ReplicationProtocolException(
@@ -1055,6 +1056,197 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         epoch,
         config.peerNode());
     return epoch;
+  }
+
+  // ---------------------------------------------------------------- switchover
+
+  /**
+   * Hands the primary role to the peer (switchover): refuses new requests, drains and flushes both
+   * disks through the ordered stream, then one compare-and-swap names the peer primary of the next
+   * epoch; this node becomes secondary and tells the peer, which promotes without waiting out a
+   * lease (this node stopped serving before the swap). Needs the peer connected and in sync.
+   * Completes with the new epoch.
+   */
+  public CompletableFuture<Long> handOver() {
+    long term;
+    PeerSession s;
+    synchronized (this) {
+      if (role != Role.PRIMARY || closed) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(logPrefix + ": not primary, nothing to hand over"));
+      }
+      if (session == null || peerState != PeerState.CONNECTED) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                logPrefix
+                    + ": "
+                    + config.peerNode()
+                    + " is not connected and in sync ("
+                    + peerState
+                    + "): no switchover"));
+      }
+      serving = false;
+      term = epoch;
+      s = session;
+    }
+    long started = clock.getAsLong();
+    log.info(
+        "{}: switchover to {}: new requests refused, draining and flushing both disks",
+        logPrefix,
+        config.peerNode());
+    Request flush = new Request(Request.Kind.FLUSH, 0, 0, null, false, 1);
+    try {
+      if (!inFlightBytes.tryAcquire(1, 30, TimeUnit.SECONDS)) {
+        return resumeAfterFailedHandOver(term, new IOException("volume stalled for 30 s"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return resumeAfterFailedHandOver(term, e);
+    }
+    synchronized (this) {
+      if (role != Role.PRIMARY || session != s) {
+        inFlightBytes.release(1);
+        return resumeAfterFailedHandOver(term, new IOException("the link changed while draining"));
+      }
+      enqueue(flush);
+    }
+    long[] casStart = new long[1];
+    return flush
+        .done
+        .thenCompose(
+            flushed -> {
+              casStart[0] = clock.getAsLong();
+              return arbiter.read();
+            })
+        .thenCompose(
+            record -> {
+              if (record.epoch() != term || !config.node().equals(record.primary())) {
+                throw new ConflictException(
+                    "the witness names "
+                        + record.primary()
+                        + " primary of epoch "
+                        + record.epoch());
+              }
+              return arbiter.compareAndSwap(record, record.promoted(config.peerNode()));
+            })
+        .thenApply(
+            record -> {
+              finishHandOver(record);
+              long done = clock.getAsLong();
+              log.warn(
+                  "{}: switchover to {} at epoch {}: drain and flush {} ms, witness {} ms",
+                  logPrefix,
+                  config.peerNode(),
+                  record.epoch(),
+                  (casStart[0] - started) / 1_000_000,
+                  (done - casStart[0]) / 1_000_000);
+              return record.epoch();
+            })
+        .exceptionallyCompose(failure -> resumeAfterFailedHandOver(term, failure));
+  }
+
+  /**
+   * A switchover failed before or at the swap: this node serves again only if the witness still
+   * names it primary of its term; if the swap did happen (its answer was lost), the handover is
+   * finished instead.
+   */
+  private CompletableFuture<Long> resumeAfterFailedHandOver(long term, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    return arbiter
+        .read()
+        .handle(
+            (record, readFailure) -> {
+              if (record != null
+                  && record.epoch() == term + 1
+                  && config.peerNode().equals(record.primary())) {
+                finishHandOver(record);
+                return record.epoch();
+              }
+              synchronized (this) {
+                if (record != null
+                    && record.epoch() == term
+                    && config.node().equals(record.primary())
+                    && role == Role.PRIMARY
+                    && !closed) {
+                  serving = true;
+                  log.warn(
+                      "{}: switchover to {} failed, serving again: {}",
+                      logPrefix,
+                      config.peerNode(),
+                      cause.getMessage());
+                } else {
+                  stepDown("switchover failed and the witness record is unknown or newer");
+                }
+              }
+              throw new CompletionException(cause);
+            });
+  }
+
+  /** This node is secondary of the record's epoch; the peer is told to take the role. */
+  private void finishHandOver(WitnessRecord record) {
+    PeerSession s;
+    synchronized (this) {
+      if (role != Role.PRIMARY) {
+        return;
+      }
+      role = Role.SECONDARY;
+      epoch = 0;
+      peerState = PeerState.NONE;
+      lease.revoke();
+      try {
+        meta.persistBitmap();
+        meta.write(meta.metadata().withRole(Role.SECONDARY).withHighestEpoch(record.epoch()));
+      } catch (IOException e) {
+        fault = "handed over, but the metadata write failed: " + e.getMessage();
+      }
+      s = session;
+    }
+    transitions.becameSecondary("handed over to " + config.peerNode());
+    if (s != null) {
+      s.send(FrameType.HANDOVER, 0, null, ByteBuffer.allocate(8).putLong(0, record.epoch()));
+      // The peer closes the link when it promotes; if it does not (an older agent), this does.
+      timers.schedule(
+          () -> s.close("handed over to " + config.peerNode()),
+          config.deadAfter().toMillis() * 2,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The peer handed its role over: promote at once if the witness names this node. */
+  private void acceptHandOver(long newEpoch) {
+    long seen = meta.metadata().highestEpoch();
+    arbiter
+        .read()
+        .thenApply(
+            record -> {
+              if (!record.pairUid().equals(config.pairUid())
+                  || record.epoch() != newEpoch
+                  || record.epoch() <= seen
+                  || !config.node().equals(record.primary())) {
+                throw new IllegalStateException(
+                    "the witness names "
+                        + record.primary()
+                        + " primary of epoch "
+                        + record.epoch()
+                        + ", not this node of epoch "
+                        + newEpoch);
+              }
+              if (meta.metadata().diskState() != DiskState.UP_TO_DATE) {
+                throw new IllegalStateException("this disk is " + meta.metadata().diskState());
+              }
+              return becomePrimary(record, clock.getAsLong());
+            })
+        .whenComplete(
+            (term, failure) -> {
+              if (failure != null) {
+                log.error(
+                    "{}: not taking the handed-over role: {}",
+                    logPrefix,
+                    failure instanceof CompletionException ? failure.getCause() : failure);
+              } else {
+                log.info("{}: took the handed-over role, primary of epoch {}", logPrefix, term);
+              }
+            });
   }
 
   /** Stops serving, lets requests in flight finish (bounded), and becomes secondary. */

@@ -127,6 +127,11 @@ final class PairHarness implements AutoCloseable {
 
     void promoteAndExport() throws Exception {
       volume.promote().get();
+      export();
+    }
+
+    /** Serves the volume over NBD on loopback (it answers only while primary). */
+    void export() throws IOException {
       nbd =
           new NbdServer(
               volume, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, name);

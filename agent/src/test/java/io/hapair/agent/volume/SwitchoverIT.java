@@ -1,0 +1,74 @@
+package io.hapair.agent.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.hapair.agent.meta.Role;
+import io.hapair.agent.support.Command;
+import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Switchover: the primary hands its role to an in-sync peer with one compare-and-swap. */
+class SwitchoverIT {
+  static final Duration T = Duration.ofSeconds(60);
+  @TempDir Path dir;
+  PairHarness pair;
+
+  @AfterEach
+  void stop() {
+    pair.close();
+  }
+
+  @Test
+  void theRoleMovesToThePeerWithEveryWrite() throws Exception {
+    pair = PairHarness.started(dir, Protocol.C);
+    pair.b.export();
+    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x42 0 4M").orFail();
+
+    long started = System.nanoTime();
+    long epoch = pair.a.volume.handOver().get(10, TimeUnit.SECONDS);
+    await()
+        .pollInterval(Duration.ofMillis(1))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> pair.b.volume.mayServe());
+    long handOverMillis = (System.nanoTime() - started) / 1_000_000;
+    System.out.println("switchover: node-b serving " + handOverMillis + " ms after the request");
+
+    assertThat(epoch).isEqualTo(2);
+    assertThat(pair.a.volume.role()).isEqualTo(Role.SECONDARY);
+    assertThat(pair.b.volume.role()).isEqualTo(Role.PRIMARY);
+    assertThat(pair.arbiter.snapshot().primary()).isEqualTo("node-b");
+    assertThat(pair.arbiter.snapshot().epoch()).isEqualTo(2);
+    // node-b did not wait out a lease: it took the role as soon as it was told.
+    assertThat(pair.b.volume.lastTakeover()).isNull();
+    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "read -P 0x42 0 4M").orFail();
+    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "write -P 0x43 4M 1M").orFail();
+    assertThat(Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "read 0 4k").exit() == 0)
+        .as("the old primary no longer answers")
+        .isFalse();
+
+    // The old primary rejoins as secondary and both disks end identical.
+    pair.awaitInSync(pair.b);
+    assertThat(pair.arbiter.snapshot().upToDate()).containsExactlyInAnyOrder("node-a", "node-b");
+    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "flush").orFail();
+    await().atMost(T).until(() -> pair.a.sha256().equals(pair.b.sha256()));
+  }
+
+  @Test
+  void noSwitchoverToAPeerThatIsNotInSync() throws Exception {
+    pair = PairHarness.started(dir, Protocol.C);
+    pair.b.crash();
+    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x42 0 64k").orFail();
+
+    assertThatThrownBy(() -> pair.a.volume.handOver().get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("not connected and in sync");
+    assertThat(pair.a.volume.role()).isEqualTo(Role.PRIMARY);
+    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "read -P 0x42 0 64k").orFail();
+  }
+}
