@@ -89,6 +89,11 @@ public final class KubeAgent implements Closeable {
   private final GroupReports reports;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, String> waiting = new ConcurrentHashMap<>();
+  private final Map<String, String> switchoversAsked = new ConcurrentHashMap<>();
+
+  /** Annotation on a HAPair naming the node that should take the primary role. */
+  public static final String SWITCHOVER_ANNOTATION = "hapair.io/switchover-to";
+
   private final ScheduledExecutorService changes =
       Executors.newSingleThreadScheduledExecutor(Daemons.named("kube-agent"));
   private final ScheduledExecutorService reporter =
@@ -194,13 +199,14 @@ public final class KubeAgent implements Closeable {
       if (current != null
           && current.uid.equals(pair.getMetadata().getUid())
           && current.generation == generation) {
+        switchOverIfAsked(key, current, pair);
         return;
       }
       if (current != null
           && current.uid.equals(pair.getMetadata().getUid())
-          && sameBesidesMaintenance(current.spec, pair.getSpec())) {
-        // Maintenance is applied in place: restarting would interrupt the service for nothing.
-        current.runner.setMaintenance(Boolean.TRUE.equals(pair.getSpec().getMaintenance()));
+          && sameBesidesLiveSettings(current.spec, pair.getSpec())) {
+        // Applied in place: restarting would interrupt the service for nothing.
+        current.runner.applyLive(pair.getSpec(), pair.getMetadata().getName());
         running.put(key, current.at(generation, pair.getSpec()));
         return;
       }
@@ -216,12 +222,54 @@ public final class KubeAgent implements Closeable {
     }
   }
 
-  private static boolean sameBesidesMaintenance(HAPairSpec a, HAPairSpec b) {
-    HAPairSpec left = Serialization.clone(a);
-    HAPairSpec right = Serialization.clone(b);
-    left.setMaintenance(null);
-    right.setMaintenance(null);
-    return Serialization.asJson(left).equals(Serialization.asJson(right));
+  /** Equal but for maintenance, failback and the preferred nodes (see NodeRunner.applyLive). */
+  private static boolean sameBesidesLiveSettings(HAPairSpec a, HAPairSpec b) {
+    return Serialization.asJson(withoutLiveSettings(a))
+        .equals(Serialization.asJson(withoutLiveSettings(b)));
+  }
+
+  private static HAPairSpec withoutLiveSettings(HAPairSpec spec) {
+    HAPairSpec copy = Serialization.clone(spec);
+    copy.setMaintenance(null);
+    copy.setFailback(null);
+    copy.setPreferredPrimary(null);
+    if (copy.getServiceGroups() != null) {
+      copy.getServiceGroups().forEach(g -> g.setPreferredNode(null));
+    }
+    return copy;
+  }
+
+  /**
+   * The annotation {@value #SWITCHOVER_ANNOTATION} names the node that should lead: the groups this
+   * node leads hand over to it, once per value of the annotation.
+   */
+  private void switchOverIfAsked(String key, Running current, HAPair pair) {
+    String target =
+        pair.getMetadata().getAnnotations() == null
+            ? null
+            : pair.getMetadata().getAnnotations().get(SWITCHOVER_ANNOTATION);
+    if (target == null) {
+      switchoversAsked.remove(key);
+      return;
+    }
+    if (target.equals(settings.node()) || target.equals(switchoversAsked.put(key, target))) {
+      return;
+    }
+    log.info("pair {} node {}: switchover to {} asked", key, settings.node(), target);
+    current
+        .runner
+        .switchOverTo(target)
+        .whenComplete(
+            (done, failure) -> {
+              if (failure != null) {
+                log.warn(
+                    "pair {} node {}: switchover to {} failed: {}",
+                    key,
+                    settings.node(),
+                    target,
+                    failure.getMessage());
+              }
+            });
   }
 
   private boolean namesThisNode(HAPair pair) {

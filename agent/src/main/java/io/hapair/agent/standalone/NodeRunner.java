@@ -86,6 +86,12 @@ public final class NodeRunner implements Closeable {
       for (GroupSpec group : GroupSpec.of(config.pair, config.spec)) {
         runner.startGroup(config, group);
       }
+      runner.applyLive(config.spec, config.pair);
+      runner.failbackTimer.scheduleWithFixedDelay(
+          runner::failBack,
+          FAILBACK_CHECK.toMillis(),
+          FAILBACK_CHECK.toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS);
       runner.ready = true;
     } catch (ConfigException | IOException | RuntimeException e) {
       runner.close();
@@ -310,6 +316,78 @@ public final class NodeRunner implements Closeable {
         .orElseThrow();
   }
 
+  /** How often failback looks at the groups; a peer must be in sync on two looks in a row. */
+  static final java.time.Duration FAILBACK_CHECK = java.time.Duration.ofSeconds(2);
+
+  private final java.util.Map<String, String> preferredNodes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> inSyncLastLook =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean failbackPreferred;
+  private final java.util.concurrent.ScheduledExecutorService failbackTimer =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          io.hapair.common.Daemons.named("failback"));
+
+  /**
+   * The settings a running pair takes without a restart: maintenance, each group's preferred node
+   * and the failback policy (with {@code Preferred}, a changed preferred node is a switchover).
+   */
+  public void applyLive(HAPairSpec spec, String pairName) {
+    setMaintenance(Boolean.TRUE.equals(spec.getMaintenance()));
+    failbackPreferred = spec.getFailback() == HAPairSpec.Failback.Preferred;
+    for (GroupSpec group : GroupSpec.of(pairName, spec)) {
+      preferredNodes.put(
+          group.name(),
+          group.preferredNode() != null ? group.preferredNode() : spec.getNodes().get(0).getName());
+    }
+  }
+
+  /**
+   * Switchover: every group this node leads whose peer is {@code target} hands its role over.
+   * Completes when all handovers have; groups already led by the target are left alone.
+   */
+  public java.util.concurrent.CompletableFuture<Void> switchOverTo(String target) {
+    List<java.util.concurrent.CompletableFuture<Long>> handovers = new ArrayList<>();
+    for (ReplicatedVolume v : volumes) {
+      if (v.role() == io.hapair.agent.meta.Role.PRIMARY && target.equals(v.config().peerNode())) {
+        handovers.add(v.handOver());
+      }
+    }
+    return java.util.concurrent.CompletableFuture.allOf(
+        handovers.toArray(java.util.concurrent.CompletableFuture[]::new));
+  }
+
+  /** With failback Preferred: hand a group back to its preferred node once it is in sync. */
+  private void failBack() {
+    if (!failbackPreferred) {
+      inSyncLastLook.clear();
+      return;
+    }
+    for (ReplicatedVolume v : volumes) {
+      String group = v.config().group();
+      boolean candidate =
+          v.role() == io.hapair.agent.meta.Role.PRIMARY
+              && v.config().peerNode().equals(preferredNodes.get(group))
+              && v.peerState() == ReplicatedVolume.PeerState.CONNECTED;
+      if (!candidate) {
+        inSyncLastLook.remove(group);
+      } else if (!inSyncLastLook.add(group)) {
+        inSyncLastLook.remove(group);
+        log.info(
+            "{}: failback: {} is preferred and in sync; handing over",
+            v.config().logPrefix(),
+            v.config().peerNode());
+        v.handOver()
+            .exceptionally(
+                e -> {
+                  log.warn(
+                      "{}: failback did not happen: {}", v.config().logPrefix(), e.getMessage());
+                  return null;
+                });
+      }
+    }
+  }
+
   /** Maintenance on or off without a restart; with witness none it stays off. */
   public void setMaintenance(boolean maintenance) {
     volumes.forEach(v -> v.setAutomaticFailover(!maintenance && witnessed));
@@ -322,6 +400,7 @@ public final class NodeRunner implements Closeable {
 
   @Override
   public void close() {
+    failbackTimer.shutdownNow();
     for (Closeable c : open) {
       try {
         c.close();

@@ -155,6 +155,21 @@ class KubernetesModeIT {
     assertThat(get().getStatus().getPrimary()).isEqualTo("node-b");
     assertThat(lease().getMetadata().getAnnotations()).containsEntry(WitnessLease.EPOCH, "2");
 
+    // A switchover back to node-a, asked for with the annotation.
+    HAPair annotated = get();
+    annotated.getMetadata().getAnnotations().put("hapair.io/switchover-to", "node-a");
+    client.resource(annotated).update();
+    awaitPair(
+        () ->
+            "node-a".equals(get().getStatus().getPrimary())
+                && !get().getMetadata().getAnnotations().containsKey("hapair.io/switchover-to"));
+    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-a");
+    assertThat(lease().getMetadata().getAnnotations()).containsEntry(WitnessLease.EPOCH, "3");
+    await().atMost(T).until(() -> reasons().contains("SwitchedOver"));
+    await()
+        .atMost(T)
+        .until(() -> Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "read -P 0x5a 0 1M").ok());
+
     // Deleting the pair stops it on both nodes and removes what the operator made.
     client.resource(get()).delete();
     await().atMost(T).until(() -> get() == null);

@@ -14,6 +14,7 @@ import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
 import io.hapair.operator.resources.PairSecret;
+import io.hapair.operator.resources.Switchover;
 import io.hapair.operator.resources.WitnessLeases;
 import io.hapair.operator.resources.WorkloadPinning;
 import io.hapair.operator.status.Conditions;
@@ -150,6 +151,22 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
             new PairEvents.Change(
                 "Normal", "Evicted", evicted + " evicted from the old primary to follow its data"));
       }
+    }
+    if (problems.isEmpty()) {
+      Switchover.judge(pair, next)
+          .ifPresent(
+              outcome -> {
+                changes.add(outcome.event());
+                client
+                    .resources(HAPair.class)
+                    .inNamespace(pair.getMetadata().getNamespace())
+                    .withName(pair.getMetadata().getName())
+                    .edit(
+                        p -> {
+                          p.getMetadata().getAnnotations().remove(Switchover.ANNOTATION);
+                          return p;
+                        });
+              });
     }
     if (ValidationStatus.unchanged(pair.getStatus(), next)) {
       events.record(pair, changes, now);

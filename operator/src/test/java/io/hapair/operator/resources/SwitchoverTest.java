@@ -1,0 +1,64 @@
+package io.hapair.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairStatus;
+import io.hapair.api.v1alpha1.ServiceGroupStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SwitchoverTest {
+  static HAPair pair(String target) throws Exception {
+    HAPair pair =
+        Serialization.unmarshal(
+            Files.readString(Path.of("../manifests/examples/active-passive.yaml")), HAPair.class);
+    if (target != null) {
+      pair.getMetadata()
+          .setAnnotations(new java.util.HashMap<>(Map.of(Switchover.ANNOTATION, target)));
+    }
+    return pair;
+  }
+
+  static HAPairStatus ledBy(String node) {
+    ServiceGroupStatus g = new ServiceGroupStatus();
+    g.setName("postgres");
+    g.setPrimary(node);
+    HAPairStatus s = new HAPairStatus();
+    s.setServiceGroups(List.of(g));
+    s.setEpoch(3L);
+    return s;
+  }
+
+  @Test
+  void withoutTheAnnotationThereIsNothingToSay() throws Exception {
+    assertThat(Switchover.judge(pair(null), ledBy("node-a"))).isEmpty();
+  }
+
+  @Test
+  void whileTheOldPrimaryStillLeadsTheSwitchoverRuns() throws Exception {
+    assertThat(Switchover.judge(pair("node-b"), ledBy("node-a"))).isEmpty();
+  }
+
+  @Test
+  void onceTheTargetLeadsItIsDone() throws Exception {
+    assertThat(Switchover.judge(pair("node-b"), ledBy("node-b")))
+        .get()
+        .satisfies(o -> assertThat(o.event().reason()).isEqualTo("SwitchedOver"));
+  }
+
+  @Test
+  void aTargetOutsideThePairIsRefused() throws Exception {
+    assertThat(Switchover.judge(pair("node-z"), ledBy("node-a")))
+        .get()
+        .satisfies(
+            o -> {
+              assertThat(o.event().reason()).isEqualTo("SwitchoverRefused");
+              assertThat(o.event().message()).contains("node-z");
+            });
+  }
+}
