@@ -68,6 +68,26 @@ public final class OperatorMain implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     AtomicBoolean started = new AtomicBoolean();
     MetricsServer endpoints = new MetricsServer(HostPorts.parse(metricsAddress), started::get);
+    // Reconcile durations as a histogram, so Prometheus can tell their percentiles.
+    io.micrometer.core.instrument.Metrics.globalRegistry
+        .config()
+        .meterFilter(
+            new io.micrometer.core.instrument.config.MeterFilter() {
+              @Override
+              public io.micrometer.core.instrument.distribution.DistributionStatisticConfig
+                  configure(
+                      io.micrometer.core.instrument.Meter.Id id,
+                      io.micrometer.core.instrument.distribution.DistributionStatisticConfig
+                          config) {
+                return id.getName().startsWith("operator.sdk.controllers.execution")
+                    ? io.micrometer.core.instrument.distribution.DistributionStatisticConfig
+                        .builder()
+                        .percentilesHistogram(true)
+                        .build()
+                        .merge(config)
+                    : config;
+              }
+            });
     Operator operator =
         HAPairOperator.create(
             client,

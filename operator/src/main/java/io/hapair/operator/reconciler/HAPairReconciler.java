@@ -1,6 +1,8 @@
 package io.hapair.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hapair.api.v1alpha1.Condition;
@@ -13,6 +15,7 @@ import io.hapair.api.witness.WitnessLease;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
+import io.hapair.operator.resources.PairNames;
 import io.hapair.operator.resources.PairSecret;
 import io.hapair.operator.resources.Switchover;
 import io.hapair.operator.resources.WitnessLeases;
@@ -24,6 +27,7 @@ import io.hapair.operator.status.ValidationStatus;
 import io.hapair.operator.validation.ClusterNode;
 import io.hapair.operator.validation.PairValidator;
 import io.hapair.operator.validation.SpecProblem;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -65,12 +69,14 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private final PairSecret secrets;
   private final WitnessLeases leases;
   private final AgentNodes agentNodes;
-  private final ApiServerPlacement apiServer;
   private final PairEvents events;
   private final WorkloadPinning pinning;
   private final KubernetesClient client;
   private InformerEventSource<Node, HAPair> nodes;
   private InformerEventSource<HAPairNode, HAPair> reports;
+  private InformerEventSource<Lease, HAPair> witnessLeases;
+  private InformerEventSource<Secret, HAPair> pairSecrets;
+  private InformerEventSource<Endpoints, HAPair> apiServer;
 
   public HAPairReconciler(Clock clock, KubernetesClient client, String installNamespace) {
     this.clock = clock;
@@ -79,7 +85,6 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     this.secrets = new PairSecret(client, installNamespace);
     this.leases = new WitnessLeases(client, installNamespace);
     this.agentNodes = new AgentNodes(client);
-    this.apiServer = new ApiServerPlacement(client);
     this.events = new PairEvents(client);
     this.pinning = new WorkloadPinning(client);
   }
@@ -122,9 +127,33 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
         InformerEventSourceConfiguration.from(Lease.class, HAPair.class)
             .withNamespaces(Set.of(installNamespace))
             .withLabelSelector(WitnessLease.PAIR_LABEL)
-            .withSecondaryToPrimaryMapper(HAPairReconciler::pairOfLease)
+            .withSecondaryToPrimaryMapper(HAPairReconciler::pairOfLabelled)
             .build();
-    return List.of(nodes, reports, new InformerEventSource<>(leaseConfig, context));
+    witnessLeases = new InformerEventSource<>(leaseConfig, context);
+    var secretConfig =
+        InformerEventSourceConfiguration.from(Secret.class, HAPair.class)
+            .withNamespaces(Set.of(installNamespace))
+            .withLabelSelector(PairNames.PAIR_LABEL)
+            .withSecondaryToPrimaryMapper(HAPairReconciler::pairOfLabelled)
+            .build();
+    pairSecrets = new InformerEventSource<>(secretConfig, context);
+    // Where the API server runs; any change re-evaluates every pair's WitnessSharesFate.
+    var apiConfig =
+        InformerEventSourceConfiguration.from(Endpoints.class, HAPair.class)
+            .withNamespaces(Set.of(ApiServerPlacement.NAMESPACE))
+            .withFieldSelector(
+                new FieldSelector(
+                    new FieldSelector.Field("metadata.name", ApiServerPlacement.NAME)))
+            .withSecondaryToPrimaryMapper(
+                e ->
+                    context
+                        .getPrimaryCache()
+                        .list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    apiServer = new InformerEventSource<>(apiConfig, context);
+    return List.of(nodes, reports, witnessLeases, pairSecrets, apiServer);
   }
 
   @Override
@@ -136,17 +165,28 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     HAPairStatus validated = ValidationStatus.compute(pair, problems, now);
     PairFacts facts = PairFacts.none();
     if (problems.isEmpty()) {
-      secrets.ensure(pair);
-      List<String> witnessProblems = leases.ensure(pair);
+      secrets.ensure(pair, name -> cached(pairSecrets, name));
+      List<String> witnessProblems = leases.ensure(pair, name -> cached(witnessLeases, name));
       agentNodes.label(pair, nodes.list().toList());
       facts =
           new PairFacts(
-              reportsOf(pair), witnessProblems, apiServer.pairNodesServingTheApi(pair, cluster));
+              reportsOf(pair),
+              witnessProblems,
+              ApiServerPlacement.pairNodesServingTheApi(
+                  pair,
+                  cluster,
+                  apiServer
+                      .get(new ResourceID(ApiServerPlacement.NAME, ApiServerPlacement.NAMESPACE))
+                      .orElse(null)));
     }
     HAPairStatus next = StatusAggregator.aggregate(pair, validated, facts, now);
     List<PairEvents.Change> changes = new java.util.ArrayList<>();
     if (problems.isEmpty()) {
-      for (String evicted : pinning.follow(pair, next.getServiceGroups())) {
+      for (String evicted :
+          pinning.follow(
+              pair,
+              next.getServiceGroups(),
+              name -> nodes.get(new ResourceID(name)).orElse(null))) {
         changes.add(
             new PairEvents.Change(
                 "Normal", "Evicted", evicted + " evicted from the old primary to follow its data"));
@@ -179,16 +219,21 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     return UpdateControl.patchStatus(pair);
   }
 
-  /** The pair a witness Lease belongs to, from its label {@code <namespace>.<name>}. */
-  private static Set<ResourceID> pairOfLease(Lease lease) {
+  /** The pair a Lease or Secret belongs to, from its label {@code <namespace>.<name>}. */
+  private static Set<ResourceID> pairOfLabelled(io.fabric8.kubernetes.api.model.HasMetadata o) {
     String pair =
-        lease.getMetadata().getLabels() == null
+        o.getMetadata().getLabels() == null
             ? null
-            : lease.getMetadata().getLabels().get(WitnessLease.PAIR_LABEL);
+            : o.getMetadata().getLabels().get(WitnessLease.PAIR_LABEL);
     int dot = pair == null ? -1 : pair.indexOf('.');
     return dot < 0
         ? Set.of()
         : Set.of(new ResourceID(pair.substring(dot + 1), pair.substring(0, dot)));
+  }
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T cached(
+      InformerEventSource<T, HAPair> source, String name) {
+    return source.get(new ResourceID(name, installNamespace)).orElse(null);
   }
 
   private List<HAPairNode> reportsOf(HAPair pair) {

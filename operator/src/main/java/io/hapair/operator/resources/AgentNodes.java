@@ -33,17 +33,7 @@ public final class AgentNodes {
       Map<String, String> labels = node.getMetadata().getLabels();
       if (named.contains(name)
           && (labels == null || !"true".equals(labels.get(PairNames.AGENT_NODE_LABEL)))) {
-        client
-            .nodes()
-            .withName(name)
-            .edit(
-                n -> {
-                  if (n.getMetadata().getLabels() == null) {
-                    n.getMetadata().setLabels(new java.util.HashMap<>());
-                  }
-                  n.getMetadata().getLabels().put(PairNames.AGENT_NODE_LABEL, "true");
-                  return n;
-                });
+        NodeLabels.set(client, name, PairNames.AGENT_NODE_LABEL, "true");
         log.info(
             "pair {}/{} node {}: labelled {}=true, the agent starts there",
             pair.getMetadata().getNamespace(),
@@ -65,16 +55,7 @@ public final class AgentNodes {
       if (stillUsed.contains(name) || client.nodes().withName(name).get() == null) {
         continue;
       }
-      client
-          .nodes()
-          .withName(name)
-          .edit(
-              n -> {
-                if (n.getMetadata().getLabels() != null) {
-                  n.getMetadata().getLabels().remove(PairNames.AGENT_NODE_LABEL);
-                }
-                return n;
-              });
+      NodeLabels.set(client, name, PairNames.AGENT_NODE_LABEL, null);
       log.info(
           "pair {}/{} node {}: no pair left, label {} removed",
           pair.getMetadata().getNamespace(),

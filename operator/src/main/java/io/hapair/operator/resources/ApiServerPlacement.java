@@ -3,8 +3,6 @@ package io.hapair.operator.resources;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.operator.validation.ClusterNode;
 import java.util.ArrayList;
@@ -18,15 +16,19 @@ import java.util.Set;
  * witness, a pair whose node also serves the API server loses its witness with that node.
  */
 public final class ApiServerPlacement {
-  private final KubernetesClient client;
+  public static final String NAMESPACE = "default";
+  public static final String NAME = "kubernetes";
 
-  public ApiServerPlacement(KubernetesClient client) {
-    this.client = client;
-  }
+  private ApiServerPlacement() {}
 
-  /** The pair's nodes that have an address the API server is served from. */
-  public List<String> pairNodesServingTheApi(HAPair pair, Collection<ClusterNode> cluster) {
-    Set<String> apiAddresses = apiAddresses();
+  /**
+   * The pair's nodes that have an address the API server is served from.
+   *
+   * @param endpoints the API server's Endpoints, or null if unknown
+   */
+  public static List<String> pairNodesServingTheApi(
+      HAPair pair, Collection<ClusterNode> cluster, Endpoints endpoints) {
+    Set<String> apiAddresses = addresses(endpoints);
     Set<String> named = AgentNodes.namedNodes(pair);
     List<String> sharing = new ArrayList<>();
     for (ClusterNode node : cluster) {
@@ -39,14 +41,8 @@ public final class ApiServerPlacement {
     return sharing;
   }
 
-  private Set<String> apiAddresses() {
+  private static Set<String> addresses(Endpoints endpoints) {
     Set<String> addresses = new HashSet<>();
-    Endpoints endpoints;
-    try {
-      endpoints = client.endpoints().inNamespace("default").withName("kubernetes").get();
-    } catch (KubernetesClientException e) {
-      return addresses; // not allowed or not there: nothing known, nothing claimed
-    }
     if (endpoints == null || endpoints.getSubsets() == null) {
       return addresses;
     }

@@ -39,10 +39,13 @@ public final class PairSecret {
     this.namespace = namespace;
   }
 
-  /** Creates the Secret unless it exists; returns whether it was created. */
-  public boolean ensure(HAPair pair) {
+  /**
+   * Creates the Secret unless {@code cached} (the operator's informer) already holds it; returns
+   * whether it was created.
+   */
+  public boolean ensure(HAPair pair, java.util.function.Function<String, Secret> cached) {
     String name = PairNames.secret(pair);
-    if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
+    if (cached.apply(name) != null) {
       return false;
     }
     try {

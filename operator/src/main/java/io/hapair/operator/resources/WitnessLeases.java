@@ -31,15 +31,19 @@ public final class WitnessLeases {
     this.namespace = namespace;
   }
 
-  /** What is wrong with the pair's witness records, one line per group; empty when all is well. */
-  public List<String> ensure(HAPair pair) {
+  /**
+   * What is wrong with the pair's witness records, one line per group; empty when all is well.
+   *
+   * @param cached the Leases as the operator's informer holds them, by name
+   */
+  public List<String> ensure(HAPair pair, java.util.function.Function<String, Lease> cached) {
     String pairNs = pair.getMetadata().getNamespace();
     String pairName = pair.getMetadata().getName();
     String uid = pair.getMetadata().getUid();
     List<String> problems = new ArrayList<>();
     for (GroupSpec group : GroupSpec.of(pairName, pair.getSpec())) {
       String name = WitnessLease.name(pairNs, pairName, group.name());
-      Lease existing = client.leases().inNamespace(namespace).withName(name).get();
+      Lease existing = cached.apply(name);
       if (existing != null) {
         String owner = WitnessLease.read(existing).pairUid();
         if (!uid.equals(owner)) {

@@ -9,7 +9,6 @@ import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.ServiceGroupStatus;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +37,10 @@ public final class WorkloadPinning {
   }
 
   /** Applies the labels for the groups' current primaries; returns the pods it evicted. */
-  public List<String> follow(HAPair pair, List<ServiceGroupStatus> groups) {
+  public List<String> follow(
+      HAPair pair,
+      List<ServiceGroupStatus> groups,
+      java.util.function.Function<String, Node> cachedNodes) {
     List<String> evicted = new ArrayList<>();
     for (ServiceGroupStatus group : groups == null ? List.<ServiceGroupStatus>of() : groups) {
       String primary = group.getPrimary();
@@ -49,7 +51,7 @@ public final class WorkloadPinning {
       boolean moved = false;
       for (PairNode node : pair.getSpec().getNodes()) {
         String role = node.getName().equals(primary) ? PRIMARY : SECONDARY;
-        moved |= label(node.getName(), key, role);
+        moved |= label(cachedNodes.apply(node.getName()), key, role);
       }
       if (moved) {
         log.info(
@@ -76,40 +78,21 @@ public final class WorkloadPinning {
         if (client.nodes().withName(node.getName()).get() == null) {
           continue;
         }
-        client
-            .nodes()
-            .withName(node.getName())
-            .edit(
-                n -> {
-                  if (n.getMetadata().getLabels() != null) {
-                    n.getMetadata().getLabels().remove(labelKey(group.name()));
-                  }
-                  return n;
-                });
+        NodeLabels.set(client, node.getName(), labelKey(group.name()), null);
       }
     }
   }
 
-  private boolean label(String nodeName, String key, String value) {
-    Node node = client.nodes().withName(nodeName).get();
+  private boolean label(Node node, String key, String value) {
     if (node == null) {
       return false;
     }
+    String nodeName = node.getMetadata().getName();
     Map<String, String> labels = node.getMetadata().getLabels();
     if (labels != null && value.equals(labels.get(key))) {
       return false;
     }
-    client
-        .nodes()
-        .withName(nodeName)
-        .edit(
-            n -> {
-              if (n.getMetadata().getLabels() == null) {
-                n.getMetadata().setLabels(new HashMap<>());
-              }
-              n.getMetadata().getLabels().put(key, value);
-              return n;
-            });
+    NodeLabels.set(client, nodeName, key, value);
     return true;
   }
 
