@@ -20,8 +20,14 @@ import javax.crypto.spec.SecretKeySpec;
  * pair key and both nonces, so frames of an earlier session cannot be replayed into this one.
  */
 public final class LinkHandshake {
+  /** Version 1: the stream, resync, verify. Version 2 adds HANDOVER (switchover). */
   public static final int MIN_VERSION = 1;
-  public static final int MAX_VERSION = 1;
+
+  public static final int MAX_VERSION = 2;
+
+  /** The first version with HANDOVER frames. */
+  public static final int HANDOVER_VERSION = 2;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What the local node expects of the other end. */
@@ -86,12 +92,16 @@ public final class LinkHandshake {
       throw new ReplicationProtocolException(
           "peer is " + hello.node() + "/" + hello.group() + ", expected " + expect.peerNode());
     }
-    if (Math.min(hello.maxVersion(), MAX_VERSION) < Math.max(hello.minVersion(), MIN_VERSION)) {
+    if (hello.maxVersion() < MIN_VERSION || hello.minVersion() > MAX_VERSION) {
       throw new ReplicationProtocolException(
           "no common protocol version: peer speaks "
               + hello.minVersion()
               + ".."
-              + hello.maxVersion());
+              + hello.maxVersion()
+              + ", this node "
+              + MIN_VERSION
+              + ".."
+              + MAX_VERSION);
     }
     return hello;
   }

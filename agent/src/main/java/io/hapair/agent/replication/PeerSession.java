@@ -94,6 +94,11 @@ public final class PeerSession implements Closeable {
         dead);
   }
 
+  /** The protocol version both ends speak: the highest in both HELLOs' ranges. */
+  public int version() {
+    return Math.min(local.maxVersion(), peer.maxVersion());
+  }
+
   public Hello peer() {
     return peer;
   }

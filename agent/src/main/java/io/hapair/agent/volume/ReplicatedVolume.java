@@ -1085,6 +1085,16 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                     + peerState
                     + "): no switchover"));
       }
+      if (session.version() < LinkHandshake.HANDOVER_VERSION) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                logPrefix
+                    + ": "
+                    + config.peerNode()
+                    + " speaks replication protocol "
+                    + session.version()
+                    + ", which has no handover: upgrade it first"));
+      }
       serving = false;
       term = epoch;
       s = session;
@@ -1282,12 +1292,19 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   // ---------------------------------------------------------------- connecting
 
+  private volatile int maxProtocolVersion = LinkHandshake.MAX_VERSION;
+
+  /** Advertises at most {@code version}, as an agent of that older version would (tests). */
+  void speakAtMost(int version) {
+    maxProtocolVersion = version;
+  }
+
   /** What this node says in its HELLO. */
   public synchronized Hello hello(byte[] nonce, byte[] peerNonce) {
     Metadata m = meta.metadata();
     return new Hello(
         LinkHandshake.MIN_VERSION,
-        LinkHandshake.MAX_VERSION,
+        maxProtocolVersion,
         nonce,
         peerNonce,
         config.pairUid(),

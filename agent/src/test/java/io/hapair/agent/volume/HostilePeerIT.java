@@ -45,10 +45,14 @@ class HostilePeerIT {
   }
 
   private Hello asPrimary(long epoch) {
+    return asPrimary(epoch, 1, 1);
+  }
+
+  private Hello asPrimary(long epoch, int minVersion, int maxVersion) {
     var g = pair.b.volume.metadata().generations();
     return new Hello(
-        1,
-        1,
+        minVersion,
+        maxVersion,
         LinkHandshake.nonce(),
         new byte[16],
         PairHarness.PAIR,
@@ -76,6 +80,15 @@ class HostilePeerIT {
   void aPeerWithoutThePairKeyIsRefused() throws Exception {
     try (RawPeer peer = connect()) {
       assertThat(peer.handshake(asPrimary(1), "wrong key".getBytes())).isFalse();
+    }
+    assertUntouchedAndStillWorking();
+  }
+
+  @Test
+  void aPeerSpeakingOnlyANewerProtocolIsRefused() throws Exception {
+    try (RawPeer peer = connect()) {
+      // node-b answers no HELLO: there is no version both speak.
+      assertThat(peer.handshake(asPrimary(2, 3, 3), pair.key)).isFalse();
     }
     assertUntouchedAndStillWorking();
   }
