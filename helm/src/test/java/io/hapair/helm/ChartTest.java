@@ -109,7 +109,7 @@ class ChartTest {
     assertThat(operator.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
         .isTrue();
     assertThat(container.getArgs())
-        .contains("--install-namespace=$(POD_NAMESPACE)")
+        .contains("--install-namespace=$(POD_NAMESPACE)", "--agent-daemonset=hapair-agent")
         .noneMatch(a -> a.startsWith("--namespace="));
     assertProbesOnMetricsPort(container, 8080);
   }

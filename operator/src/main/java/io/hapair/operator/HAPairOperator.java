@@ -1,6 +1,7 @@
 package io.hapair.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hapair.operator.reconciler.AgentUpgrader;
 import io.hapair.operator.reconciler.HAPairReconciler;
 import io.hapair.operator.reconciler.LoadBalancerReconciler;
 import io.javaoperatorsdk.operator.Operator;
@@ -53,6 +54,12 @@ public final class HAPairOperator {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());
           }
+        });
+    operator.register(
+        new AgentUpgrader(client, settings.watchNamespaces(), Clock.systemUTC()),
+        c -> {
+          c.settingNamespace(settings.installNamespace());
+          c.withGenericFilter(ds -> settings.agentDaemonSet().equals(ds.getMetadata().getName()));
         });
     return operator;
   }

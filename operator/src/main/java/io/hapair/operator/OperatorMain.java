@@ -45,6 +45,14 @@ public final class OperatorMain implements Callable<Integer> {
   String installNamespace;
 
   @Option(
+      names = "--agent-daemonset",
+      defaultValue = "hapair-agent",
+      description =
+          "The agent DaemonSet in the install namespace, rolled one node at a time"
+              + " (default: ${DEFAULT-VALUE}).")
+  String agentDaemonSet;
+
+  @Option(
       names = "--identity",
       defaultValue = "${env:POD_NAME:-hapair-operator}",
       description = "This replica's identity in the leader-election Lease.")
@@ -97,6 +105,7 @@ public final class OperatorMain implements Callable<Integer> {
                 identity,
                 new HashSet<>(namespaces),
                 installNamespace,
+                agentDaemonSet,
                 true),
             MicrometerMetrics.withoutPerResourceMetrics(
                 io.micrometer.core.instrument.Metrics.globalRegistry));

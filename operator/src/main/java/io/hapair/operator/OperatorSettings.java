@@ -10,6 +10,7 @@ import java.util.Set;
  * @param identity this replica's name in the Lease (the pod name)
  * @param watchNamespaces namespaces whose HAPairs to reconcile; empty means all
  * @param installNamespace where the pairs' Secrets, witness Leases and per-node reports live
+ * @param agentDaemonSet the agent DaemonSet's name in the install namespace (upgrades)
  * @param exitOnStopLeading exit the process when leadership is lost (true in production, so a
  *     restarted pod starts clean)
  */
@@ -19,4 +20,5 @@ public record OperatorSettings(
     String identity,
     Set<String> watchNamespaces,
     String installNamespace,
+    String agentDaemonSet,
     boolean exitOnStopLeading) {}

@@ -63,7 +63,13 @@ final class OperatorHarness {
         HAPairOperator.create(
             client,
             new OperatorSettings(
-                "hapair-operator", NAMESPACE, "test", Set.of(), INSTALL_NAMESPACE, false),
+                "hapair-operator",
+                NAMESPACE,
+                "test",
+                Set.of(),
+                INSTALL_NAMESPACE,
+                "hapair-agent",
+                false),
             metrics == null ? new CountingMetrics() : metrics);
     operator.start();
   }

@@ -70,7 +70,8 @@ class KubernetesModeIT {
     operator =
         HAPairOperator.create(
             newClient(),
-            new OperatorSettings("hapair-operator", INSTALL, "test", Set.of(), INSTALL, false),
+            new OperatorSettings(
+                "hapair-operator", INSTALL, "test", Set.of(), INSTALL, "hapair-agent", false),
             new Metrics() {});
     operator.start();
     agentA = agent("node-a");
