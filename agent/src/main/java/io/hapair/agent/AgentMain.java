@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       AgentMain.Run.class,
       AgentMain.Kube.class,
+      AgentMain.ForcePromote.class,
       AgentMain.Witness.class,
       AgentMain.Certs.class
     })
@@ -172,6 +173,53 @@ public final class AgentMain implements Runnable {
             client.close();
           });
       return 0;
+    }
+  }
+
+  /** A person's override: promote this node although the witness says its data is older. */
+  @Command(
+      name = "force-promote",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Promote this node although the witness does not list it as current, with the agent"
+            + " stopped. Refused unless --lose-writes-of and --since-epoch name exactly what is"
+            + " lost; run it once without them to be told. Start the agent afterwards: it leads."
+      })
+  static final class ForcePromote implements Callable<Integer> {
+    @Option(
+        names = {"-c", "--config"},
+        required = true,
+        description = "The node's standalone YAML file.")
+    Path config;
+
+    @Option(names = "--group", description = "The service group (default: the first).")
+    String group;
+
+    @Option(names = "--lose-writes-of", description = "The node whose newer writes are given up.")
+    String loseWritesOf = "";
+
+    @Option(names = "--since-epoch", description = "This node's last epoch, as the refusal says.")
+    long sinceEpoch = -1;
+
+    @Override
+    public Integer call() {
+      try {
+        long epoch =
+            NodeRunner.forcePromote(ConfigLoader.load(config), group, loseWritesOf, sinceEpoch);
+        System.out.println(
+            "promoted by force: primary of epoch " + epoch + "; start the agent now, it leads");
+        return 0;
+      } catch (ConfigException e) {
+        System.err.println("hapair-agent: " + e.getMessage());
+        return 2;
+      } catch (Exception e) {
+        Throwable cause =
+            e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                ? e.getCause()
+                : e;
+        System.err.println("hapair-agent: " + cause.getMessage());
+        return 3;
+      }
     }
   }
 

@@ -100,7 +100,8 @@ public final class NodeRunner implements Closeable {
     return runner;
   }
 
-  private void startGroup(StandaloneConfig config, GroupSpec group)
+  /** This node's volume of {@code group}, as the config describes it. */
+  static VolumeConfig volumeConfig(StandaloneConfig config, GroupSpec group)
       throws ConfigException, IOException {
     PairNode me = nodeNamed(config, config.node);
     PairNode peer = config.spec.getNodes().stream().filter(n -> n != me).findFirst().orElseThrow();
@@ -117,32 +118,62 @@ public final class NodeRunner implements Closeable {
     int missed = failover.getMissedHeartbeats() == null ? 5 : failover.getMissedHeartbeats();
     Path disk = Path.of(me.getDisk() != null ? me.getDisk() : volume.getDisk());
     byte[] key = config.keyFile == null ? null : Files.readAllBytes(Path.of(config.keyFile));
-    VolumeConfig vc =
-        new VolumeConfig(
-            config.uid(),
-            group.name(),
-            me.getName(),
-            peer.getName(),
-            new InetSocketAddress(IpAddresses.parse(me.getAddress()), port),
-            new InetSocketAddress(IpAddresses.parse(peer.getAddress()), port),
-            disk,
-            Path.of(config.stateDir).resolve(group.name() + ".meta"),
-            volume.getProtocol() == null ? VolumeSpec.Protocol.C : volume.getProtocol(),
-            4096,
-            Quantities.parseBytes(
-                volume.getResyncRate() == null ? "100Mi" : volume.getResyncRate()),
-            heartbeat,
-            heartbeat.multipliedBy(missed),
-            Duration.ofSeconds(6),
-            volume.getInitialSyncSource(),
-            volume.getVerifyAlgorithm() == null
-                ? VerifyAlgorithm.CRC32C
-                : volume.getVerifyAlgorithm(),
-            config.spec.getSplitBrain() == null
-                ? HAPairSpec.SplitBrainPolicy.Manual
-                : config.spec.getSplitBrain(),
-            !"none".equals(config.witness) && !Boolean.TRUE.equals(config.spec.getMaintenance()),
-            key);
+    return new VolumeConfig(
+        config.uid(),
+        group.name(),
+        me.getName(),
+        peer.getName(),
+        new InetSocketAddress(IpAddresses.parse(me.getAddress()), port),
+        new InetSocketAddress(IpAddresses.parse(peer.getAddress()), port),
+        disk,
+        Path.of(config.stateDir).resolve(group.name() + ".meta"),
+        volume.getProtocol() == null ? VolumeSpec.Protocol.C : volume.getProtocol(),
+        4096,
+        Quantities.parseBytes(volume.getResyncRate() == null ? "100Mi" : volume.getResyncRate()),
+        heartbeat,
+        heartbeat.multipliedBy(missed),
+        Duration.ofSeconds(6),
+        volume.getInitialSyncSource(),
+        volume.getVerifyAlgorithm() == null ? VerifyAlgorithm.CRC32C : volume.getVerifyAlgorithm(),
+        config.spec.getSplitBrain() == null
+            ? HAPairSpec.SplitBrainPolicy.Manual
+            : config.spec.getSplitBrain(),
+        !"none".equals(config.witness) && !Boolean.TRUE.equals(config.spec.getMaintenance()),
+        key);
+  }
+
+  /**
+   * Forced promotion while the agent is stopped (see {@link ReplicatedVolume#forcePromote}): opens
+   * the group's volume, asks the witness, and leaves the node recorded as primary; the agent
+   * started afterwards leads. Returns the epoch.
+   */
+  public static long forcePromote(
+      StandaloneConfig config, String groupName, String loseWritesOf, long sinceEpoch)
+      throws Exception {
+    GroupSpec group =
+        GroupSpec.of(config.pair, config.spec).stream()
+            .filter(g -> groupName == null || g.name().equals(groupName))
+            .findFirst()
+            .orElseThrow(() -> new ConfigException("no service group " + groupName));
+    VolumeConfig vc = volumeConfig(config, group);
+    try (FileBlockStore store = FileBlockStore.open(vc.disk())) {
+      var opened = new java.util.concurrent.atomic.AtomicReference<ReplicatedVolume>();
+      Arbiter witness = arbiterFor(config, group, vc, () -> opened.get().metadata().highestEpoch());
+      ReplicatedVolume volume = ReplicatedVolume.open(vc, store, witness);
+      opened.set(volume);
+      try {
+        return volume.forcePromote(loseWritesOf, sinceEpoch).get(30, TimeUnit.SECONDS);
+      } finally {
+        volume.close();
+      }
+    }
+  }
+
+  private void startGroup(StandaloneConfig config, GroupSpec group)
+      throws ConfigException, IOException {
+    PairNode me = nodeNamed(config, config.node);
+    VolumeConfig vc = volumeConfig(config, group);
+    Path disk = vc.disk();
     Files.createDirectories(Path.of(config.stateDir));
     FileBlockStore store = FileBlockStore.open(disk);
     open.add(store);

@@ -1259,6 +1259,105 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             });
   }
 
+  // ---------------------------------------------------------------- forced promotion
+
+  /**
+   * What promoting this node now would lose, or null if nothing: the writes the node the witness
+   * lists as current acknowledged after this node's last epoch.
+   */
+  private String lossStatement(WitnessRecord record, long seen) {
+    if (record.isUpToDate(config.node()) && meta.metadata().diskState() == DiskState.UP_TO_DATE) {
+      return null;
+    }
+    return config.peerNode()
+        + " may hold acknowledged writes this node lacks: everything acknowledged after epoch "
+        + seen
+        + ", the last this node saw (the witness is at epoch "
+        + record.epoch()
+        + ", primary "
+        + (record.primary().isEmpty() ? "none" : record.primary())
+        + ", current "
+        + record.upToDate()
+        + ").";
+  }
+
+  /**
+   * Promotes this node although the witness does not list it as current: for a person who has lost
+   * the current node for good. Refused unless the caller names exactly what is lost (the peer's
+   * writes since this node's last epoch), and refused outright for an Inconsistent disk or while a
+   * primary is connected. After the swap it waits out a primary's term, so a primary that is still
+   * alive somewhere stops answering first.
+   */
+  public CompletableFuture<Long> forcePromote(String loseWritesOf, long sinceEpoch) {
+    synchronized (this) {
+      if (role == Role.PRIMARY) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(logPrefix + ": already primary"));
+      }
+      if (session != null && session.peer().role() == Role.PRIMARY) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                logPrefix + ": " + config.peerNode() + " is primary and connected: switch over"));
+      }
+      if (meta.metadata().diskState() == DiskState.INCONSISTENT) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                logPrefix
+                    + ": this disk is Inconsistent, a mix of old and new blocks from an unfinished"
+                    + " resync: it cannot be promoted, even by force"));
+      }
+    }
+    long seen = meta.metadata().highestEpoch();
+    long[] casStart = new long[1];
+    return arbiter
+        .read()
+        .thenCompose(
+            record -> {
+              if (!record.pairUid().equals(config.pairUid())) {
+                throw new IllegalStateException(
+                    "the witness record belongs to pair " + record.pairUid());
+              }
+              String loss = lossStatement(record, seen);
+              if (loss == null) {
+                throw new IllegalStateException(
+                    "nothing to force: the witness lists this node as current; promote it");
+              }
+              if (!config.peerNode().equals(loseWritesOf) || sinceEpoch != seen) {
+                throw new IllegalArgumentException(
+                    "refused: "
+                        + loss
+                        + " To promote anyway and lose them, confirm with lose-writes-of="
+                        + config.peerNode()
+                        + " since-epoch="
+                        + seen);
+              }
+              log.error("{}: FORCED promotion by a person: {}", logPrefix, loss);
+              casStart[0] = clock.getAsLong();
+              return arbiter.compareAndSwap(
+                  record,
+                  new WitnessRecord(
+                      config.pairUid(),
+                      record.epoch() + 1,
+                      config.node(),
+                      java.util.Set.of(config.node()),
+                      record.version()));
+            })
+        .thenCompose(
+            record ->
+                CompletableFuture.supplyAsync(
+                    () -> record,
+                    CompletableFuture.delayedExecutor(secondaryTermNanos, TimeUnit.NANOSECONDS)))
+        .thenApply(
+            record -> {
+              try {
+                meta.write(meta.metadata().withDiskState(DiskState.UP_TO_DATE));
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+              return becomePrimary(record, clock.getAsLong());
+            });
+  }
+
   /** Stops serving, lets requests in flight finish (bounded), and becomes secondary. */
   public void demote() throws IOException {
     PeerSession old;

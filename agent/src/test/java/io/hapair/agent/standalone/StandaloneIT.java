@@ -115,4 +115,65 @@ class StandaloneIT {
     assertThat(log("a")).contains("did not shut down cleanly");
     assertThat(log("witness")).contains("epoch=2");
   }
+
+  @Test
+  void aPersonForcesTheOutdatedNodeOnceTheCurrentOneIsGoneAndTheLossIsNamed() throws Exception {
+    Files.write(dir.resolve("pair.key"), "standalone test pair key 0123456789".getBytes());
+    Command.run(
+            T,
+            "truncate",
+            "-s",
+            "64M",
+            dir.resolve("a.img").toString(),
+            dir.resolve("b.img").toString())
+        .orFail();
+    int witnessPort = 18791;
+    start(
+        "witness",
+        "witness",
+        "--listen",
+        "127.0.0.1:" + witnessPort,
+        "--state-dir",
+        dir.resolve("witness").toString(),
+        "--key-file",
+        dir.resolve("pair.key").toString());
+    Process a = start("a", "run", "-c", config("node-a", witnessPort).toString());
+    Process b = start("b", "run", "-c", config("node-b", witnessPort).toString());
+    await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
+    await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
+    String uri = "nbd://127.0.0.1:18789/demo";
+    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 1M").orFail();
+    b.destroyForcibly().waitFor();
+    // node-a outdates node-b at the witness, then acknowledges alone; then it is lost for good.
+    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3e 0 1M").orFail();
+    a.destroyForcibly().waitFor();
+
+    String jar = JAR.toAbsolutePath().toString();
+    String nodeB = config("node-b", witnessPort).toString();
+    Command.Result refused = Command.run(T, "java", "-jar", jar, "force-promote", "-c", nodeB);
+    assertThat(refused.exit()).isEqualTo(3);
+    assertThat(refused.stderr())
+        .contains("node-a may hold acknowledged writes this node lacks")
+        .contains("confirm with lose-writes-of=node-a since-epoch=1");
+
+    Command.run(
+            T,
+            "java",
+            "-jar",
+            jar,
+            "force-promote",
+            "-c",
+            nodeB,
+            "--lose-writes-of",
+            "node-a",
+            "--since-epoch",
+            "1")
+        .orFail();
+    Files.move(dir.resolve("b.log"), dir.resolve("b-first.log"));
+    start("b", "run", "-c", nodeB);
+    await().atMost(T).until(() -> log("b").contains("NBD export demo open"));
+    assertThat(log("b")).contains("primary of epoch 3");
+    // node-b serves what it had; the write node-a acknowledged alone is the loss that was named.
+    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "read -P 0x3d 0 1M").orFail();
+  }
 }
