@@ -43,6 +43,8 @@ public final class HAPairOperator {
     operator.register(
         new HAPairReconciler(Clock.systemUTC(), client, settings.installNamespace()),
         c -> {
+          c.withGenerationAware(false);
+          c.withOnUpdateFilter(HAPairReconciler::worthReconciling);
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());
           }

@@ -11,6 +11,7 @@ import io.hapair.agent.standalone.NodeRunner;
 import io.hapair.agent.standalone.StandaloneConfig;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.witness.KubernetesArbiter;
+import io.hapair.api.spec.ForcePromoteRequest;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
@@ -90,6 +91,10 @@ public final class KubeAgent implements Closeable {
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, String> waiting = new ConcurrentHashMap<>();
   private final Map<String, String> switchoversAsked = new ConcurrentHashMap<>();
+  private final Map<String, String> forcePromotionsAsked = new ConcurrentHashMap<>();
+
+  /** Annotation on a HAPair asking a node to promote by force (see forcePromoteIfAsked). */
+  public static final String FORCE_PROMOTE_ANNOTATION = "hapair.io/force-promote";
 
   /** Annotation on a HAPair naming the node that should take the primary role. */
   public static final String SWITCHOVER_ANNOTATION = "hapair.io/switchover-to";
@@ -200,6 +205,7 @@ public final class KubeAgent implements Closeable {
           && current.uid.equals(pair.getMetadata().getUid())
           && current.generation == generation) {
         switchOverIfAsked(key, current, pair);
+        forcePromoteIfAsked(key, current, pair);
         return;
       }
       if (current != null
@@ -243,6 +249,49 @@ public final class KubeAgent implements Closeable {
    * The annotation {@value #SWITCHOVER_ANNOTATION} names the node that should lead: the groups this
    * node leads hand over to it, once per value of the annotation.
    */
+  /**
+   * The annotation {@value #FORCE_PROMOTE_ANNOTATION}, {@code node=<n> lose-writes-of=<peer>
+   * since-epoch=<e>}: node n promotes although the witness does not list it as current (see
+   * ReplicatedVolume.forcePromote, which refuses unless the loss named is the true one).
+   */
+  private void forcePromoteIfAsked(String key, Running current, HAPair pair) {
+    String asked =
+        pair.getMetadata().getAnnotations() == null
+            ? null
+            : pair.getMetadata().getAnnotations().get(FORCE_PROMOTE_ANNOTATION);
+    if (asked == null) {
+      forcePromotionsAsked.remove(key);
+      return;
+    }
+    Map<String, String> terms = ForcePromoteRequest.parse(asked);
+    if (!settings.node().equals(terms.get("node"))
+        || asked.equals(forcePromotionsAsked.put(key, asked))) {
+      return;
+    }
+    long since;
+    try {
+      since = Long.parseLong(terms.getOrDefault("since-epoch", "-1"));
+    } catch (NumberFormatException e) {
+      since = -1;
+    }
+    for (ReplicatedVolume volume : current.runner.volumes()) {
+      volume
+          .forcePromote(terms.getOrDefault("lose-writes-of", ""), since)
+          .whenComplete(
+              (epoch, failure) -> {
+                if (failure != null) {
+                  log.error(
+                      "pair {} node {}: forced promotion refused: {}",
+                      key,
+                      settings.node(),
+                      failure instanceof java.util.concurrent.CompletionException
+                          ? failure.getCause().getMessage()
+                          : failure.getMessage());
+                }
+              });
+    }
+  }
+
   private void switchOverIfAsked(String key, Running current, HAPair pair) {
     String target =
         pair.getMetadata().getAnnotations() == null

@@ -181,6 +181,58 @@ class KubernetesModeIT {
     assertThat(client.secrets().inNamespace(INSTALL).withName("hapair-default-db").get()).isNull();
   }
 
+  @Test
+  void aPersonForcesTheOutdatedNodeWithTheAnnotationOnceTheLossIsNamed() throws Exception {
+    client.resource(pair()).create();
+    awaitPair(() -> phase() == HAPairStatus.Phase.Healthy);
+    Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x11 0 64k").orFail();
+    agentB.close(); // node-b goes away; node-a outdates it and carries on alone
+    agentB = null;
+    Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x22 0 64k").orFail();
+    awaitPair(
+        () -> lease().getMetadata().getAnnotations().get(WitnessLease.UP_TO_DATE).equals("node-a"));
+    agentA.close(); // node-a is lost for good
+    agentA = null;
+    agentB = agent("node-b"); // back, outdated at the witness: it must not promote by itself
+    awaitPair(
+        () ->
+            get().getStatus().getNodes().stream()
+                .anyMatch(
+                    n -> n.getName().equals("node-b") && "Outdated".equals(n.getDiskState())));
+
+    annotate("hapair.io/force-promote", "node=node-b lose-writes-of=node-a since-epoch=0");
+    await().atMost(T).until(() -> messages("ForcePromoteRefused").size() == 1);
+    assertThat(messages("ForcePromoteRefused").get(0))
+        .contains(
+            "set hapair.io/force-promote: \"node=node-b lose-writes-of=node-a since-epoch=1\"");
+    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-a");
+
+    annotate("hapair.io/force-promote", "node=node-b lose-writes-of=node-a since-epoch=1");
+    awaitPair(() -> "node-b".equals(get().getStatus().getPrimary()));
+    await().atMost(T).until(() -> messages("ForcePromoted").size() == 1);
+    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-b");
+    await()
+        .atMost(T)
+        .until(
+            () -> Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "read -P 0x11 0 64k").ok());
+  }
+
+  private void annotate(String key, String value) {
+    HAPair pair = get();
+    if (pair.getMetadata().getAnnotations() == null) {
+      pair.getMetadata().setAnnotations(new java.util.HashMap<>());
+    }
+    pair.getMetadata().getAnnotations().put(key, value);
+    client.resource(pair).update();
+  }
+
+  private List<String> messages(String reason) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .map(Event::getMessage)
+        .toList();
+  }
+
   /** Waits for the pair's condition; on a timeout, shows the pair and the agents' reports. */
   private void awaitPair(java.util.concurrent.Callable<Boolean> condition) {
     try {

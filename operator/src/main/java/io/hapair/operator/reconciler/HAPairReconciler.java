@@ -15,6 +15,7 @@ import io.hapair.api.witness.WitnessLease;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
+import io.hapair.operator.resources.ForcePromotion;
 import io.hapair.operator.resources.PairNames;
 import io.hapair.operator.resources.PairSecret;
 import io.hapair.operator.resources.Switchover;
@@ -177,7 +178,8 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
                   cluster,
                   apiServer
                       .get(new ResourceID(ApiServerPlacement.NAME, ApiServerPlacement.NAMESPACE))
-                      .orElse(null)));
+                      .orElse(null)),
+              currentByGroup(pair));
     }
     HAPairStatus next = StatusAggregator.aggregate(pair, validated, facts, now);
     List<PairEvents.Change> changes = new java.util.ArrayList<>();
@@ -197,15 +199,13 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
           .ifPresent(
               outcome -> {
                 changes.add(outcome.event());
-                client
-                    .resources(HAPair.class)
-                    .inNamespace(pair.getMetadata().getNamespace())
-                    .withName(pair.getMetadata().getName())
-                    .edit(
-                        p -> {
-                          p.getMetadata().getAnnotations().remove(Switchover.ANNOTATION);
-                          return p;
-                        });
+                removeAnnotation(pair, Switchover.ANNOTATION);
+              });
+      ForcePromotion.judge(pair, next, facts.reports())
+          .ifPresent(
+              event -> {
+                changes.add(event);
+                removeAnnotation(pair, ForcePromotion.ANNOTATION);
               });
     }
     if (ValidationStatus.unchanged(pair.getStatus(), next)) {
@@ -217,6 +217,29 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     events.record(pair, changes, now);
     pair.setStatus(next);
     return UpdateControl.patchStatus(pair);
+  }
+
+  /**
+   * Which updates of a HAPair need a reconcile: a new generation (the spec), finalizers, deletion,
+   * or a change of the switchover and force-promote annotations (which do not move the generation).
+   * Status writes, the operator's own included, do not.
+   */
+  public static boolean worthReconciling(HAPair updated, HAPair old) {
+    return !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
+        || !Objects.equals(updated.getMetadata().getFinalizers(), old.getMetadata().getFinalizers())
+        || !Objects.equals(
+            updated.getMetadata().getDeletionTimestamp(), old.getMetadata().getDeletionTimestamp())
+        || !Objects.equals(
+            annotation(updated, Switchover.ANNOTATION), annotation(old, Switchover.ANNOTATION))
+        || !Objects.equals(
+            annotation(updated, ForcePromotion.ANNOTATION),
+            annotation(old, ForcePromotion.ANNOTATION));
+  }
+
+  private static String annotation(HAPair pair, String key) {
+    return pair.getMetadata().getAnnotations() == null
+        ? null
+        : pair.getMetadata().getAnnotations().get(key);
   }
 
   /** The pair a Lease or Secret belongs to, from its label {@code <namespace>.<name>}. */
@@ -234,6 +257,39 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T cached(
       InformerEventSource<T, HAPair> source, String name) {
     return source.get(new ResourceID(name, installNamespace)).orElse(null);
+  }
+
+  /** Per group, the nodes its witness Lease lists as current (from the informer's cache). */
+  private java.util.Map<String, Set<String>> currentByGroup(HAPair pair) {
+    java.util.Map<String, Set<String>> current = new java.util.HashMap<>();
+    for (var group :
+        io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
+      Lease lease =
+          cached(
+              witnessLeases,
+              WitnessLease.name(
+                  pair.getMetadata().getNamespace(), pair.getMetadata().getName(), group.name()));
+      if (lease != null) {
+        try {
+          current.put(group.name(), WitnessLease.read(lease).upToDate());
+        } catch (IllegalArgumentException e) {
+          // not a witness record: reported by the Lease check
+        }
+      }
+    }
+    return current;
+  }
+
+  private void removeAnnotation(HAPair pair, String annotation) {
+    client
+        .resources(HAPair.class)
+        .inNamespace(pair.getMetadata().getNamespace())
+        .withName(pair.getMetadata().getName())
+        .edit(
+            p -> {
+              p.getMetadata().getAnnotations().remove(annotation);
+              return p;
+            });
   }
 
   private List<HAPairNode> reportsOf(HAPair pair) {

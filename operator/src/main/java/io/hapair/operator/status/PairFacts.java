@@ -10,9 +10,19 @@ import java.util.List;
  * @param reports the pair's HAPairNode objects (current UID only)
  * @param witnessProblems one line per group whose witness record is missing or foreign
  * @param witnessSharingFate the pair's nodes that also serve the API server (the witness)
+ * @param currentByGroup per group, the nodes the witness record lists as current (groups whose
+ *     record is unknown are absent)
  */
 public record PairFacts(
-    List<HAPairNode> reports, List<String> witnessProblems, List<String> witnessSharingFate) {
+    List<HAPairNode> reports,
+    List<String> witnessProblems,
+    List<String> witnessSharingFate,
+    java.util.Map<String, java.util.Set<String>> currentByGroup) {
+
+  public PairFacts(
+      List<HAPairNode> reports, List<String> witnessProblems, List<String> witnessSharingFate) {
+    this(reports, witnessProblems, witnessSharingFate, java.util.Map.of());
+  }
 
   public static PairFacts none() {
     return new PairFacts(List.of(), List.of(), List.of());

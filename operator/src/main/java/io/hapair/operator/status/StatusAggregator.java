@@ -125,7 +125,7 @@ public final class StatusAggregator {
 
     HAPairStatus next = validated;
     next.setServiceGroups(groupStatuses);
-    next.setNodes(nodeStatuses(pair, byNode));
+    next.setNodes(nodeStatuses(pair, byNode, facts.currentByGroup()));
     next.setLastFailover(lastFailover);
     next.setPrimary(primaryColumn(groupStatuses));
     next.setEpoch(groupStatuses.isEmpty() ? null : groupStatuses.get(0).getEpoch());
@@ -280,7 +280,8 @@ public final class StatusAggregator {
         .collect(Collectors.joining(" "));
   }
 
-  private static List<NodeStatus> nodeStatuses(HAPair pair, Map<String, HAPairNode> byNode) {
+  private static List<NodeStatus> nodeStatuses(
+      HAPair pair, Map<String, HAPairNode> byNode, Map<String, java.util.Set<String>> current) {
     List<NodeStatus> nodes = new ArrayList<>();
     for (PairNode node : pair.getSpec().getNodes()) {
       NodeStatus status = new NodeStatus();
@@ -315,6 +316,12 @@ public final class StatusAggregator {
           groups.stream()
               .mapToLong(g -> g.getOutOfSyncBytes() == null ? 0 : g.getOutOfSyncBytes())
               .sum());
+      // A node's own view is UpToDate until it hears otherwise; the witness knows better.
+      boolean outdatedAtWitness =
+          current.values().stream().anyMatch(listed -> !listed.contains(node.getName()));
+      if (outdatedAtWitness && "UpToDate".equals(status.getDiskState())) {
+        status.setDiskState("Outdated");
+      }
       status.setLastHeartbeat(report.getStatus().getUpdated());
       status.setAgentVersion(report.getStatus().getAgentVersion());
       if (report.getStatus().getError() != null) {
