@@ -41,7 +41,12 @@ class CrdIsUpToDateTest {
 
   @Test
   void referenceDocMatchesTheCrd() throws IOException {
-    String expected = ReferenceDoc.render(ProjectFiles.readYaml(ProjectFiles.CHECKED_IN_CRD));
+    // From the CRD as generated now, so that one `make crds` updates both files.
+    String expected =
+        ReferenceDoc.render(
+            ProjectFiles.YAML.readTree(
+                CheckedInCrd.render(
+                    ProjectFiles.readYaml(ProjectFiles.GENERATED_CRD), HAPair.class)));
     if (Boolean.getBoolean("hapair.updateCrds")) {
       Files.createDirectories(ProjectFiles.REFERENCE_DOC.getParent());
       Files.writeString(ProjectFiles.REFERENCE_DOC, expected);

@@ -87,6 +87,7 @@ public final class NodeRunner implements Closeable {
         runner.startGroup(config, group);
       }
       runner.applyLive(config.spec, config.pair);
+      runner.startTracking(config);
       runner.failbackTimer.scheduleWithFixedDelay(
           runner::failBack,
           FAILBACK_CHECK.toMillis(),
@@ -417,6 +418,43 @@ public final class NodeRunner implements Closeable {
                 });
       }
     }
+  }
+
+  /** The failover budget on every volume, and tracking of interfaces and the health check. */
+  private void startTracking(StandaloneConfig config) {
+    FailoverSpec failover =
+        config.spec.getFailover() == null ? new FailoverSpec() : config.spec.getFailover();
+    int max = failover.getMaxAutomaticFailovers() == null ? 3 : failover.getMaxAutomaticFailovers();
+    Duration window =
+        Durations.parse(
+            failover.getFailoverWindow() == null ? "10m" : failover.getFailoverWindow());
+    boolean trackInterface = !Boolean.FALSE.equals(failover.getTrackInterface());
+    java.util.Map<ReplicatedVolume, Set<String>> interfaces = new java.util.LinkedHashMap<>();
+    List<GroupSpec> groups = GroupSpec.of(config.pair, config.spec);
+    for (int i = 0; i < volumes.size(); i++) {
+      ReplicatedVolume volume = volumes.get(i);
+      volume.setFailoverBudget(max, window);
+      Set<String> tracked = new java.util.TreeSet<>();
+      if (trackInterface) {
+        groups.get(i).virtualIPs().forEach(vip -> tracked.add(vip.getIface()));
+      }
+      interfaces.put(volume, tracked);
+    }
+    io.hapair.api.v1alpha1.HealthCheckSpec check = failover.getHealthCheck();
+    open.add(
+        0,
+        new HealthTracker(
+                interfaces,
+                check == null
+                    ? null
+                    : new HealthTracker.Check(
+                        check.getCommand(),
+                        Durations.parse(check.getInterval() == null ? "5s" : check.getInterval()),
+                        Durations.parse(check.getTimeout() == null ? "2s" : check.getTimeout()),
+                        check.getFailures() == null ? 3 : check.getFailures()),
+                Path.of("/sys/class/net"),
+                "pair " + config.uid() + " node " + config.node)
+            .start());
   }
 
   /** Maintenance on or off without a restart; with witness none it stays off. */

@@ -28,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -657,6 +658,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         return;
       }
     }
+    if (!spendFailoverBudget("take over from " + lostPrimary)) {
+      return;
+    }
     long started = clock.getAsLong();
     promote()
         .whenComplete(
@@ -692,6 +696,28 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   }
 
   private volatile boolean autoFailover;
+  private final FailoverBudget failoverBudget = new FailoverBudget(3, Duration.ofMinutes(10));
+
+  /** The limit on automatic role changes (spec.failover.maxAutomaticFailovers per window). */
+  public void setFailoverBudget(int max, Duration window) {
+    failoverBudget.set(max, window);
+  }
+
+  /**
+   * Takes one automatic role change from the budget; false (and a warning) once a flapping link or
+   * check has used it up: automation then waits for the window to pass or for a person.
+   */
+  public boolean spendFailoverBudget(String what) {
+    if (failoverBudget.spend(clock.getAsLong())) {
+      return true;
+    }
+    log.warn(
+        "{}: not going to {}: {} used up; a person decides (switchover) or the window passes",
+        logPrefix,
+        what,
+        failoverBudget.describe());
+    return false;
+  }
 
   /**
    * Turns automatic takeover on or off while running (maintenance). Fencing and leases stay armed
