@@ -12,6 +12,7 @@ import io.hapair.agent.standalone.StandaloneConfig;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.witness.KubernetesArbiter;
 import io.hapair.api.spec.ForcePromoteRequest;
+import io.hapair.api.spec.NodeLabels;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
@@ -119,7 +120,13 @@ public final class KubeAgent implements Closeable {
   }
 
   public KubeAgent start() {
-    pairs = client.resources(HAPair.class).inAnyNamespace().inform(new Changes(), 0);
+    // Only the pairs that name this node: the operator labels each pair with its nodes.
+    pairs =
+        client
+            .resources(HAPair.class)
+            .inAnyNamespace()
+            .withLabel(NodeLabels.forNode(settings.node()))
+            .inform(new Changes(), 0);
     synced = true;
     changes.scheduleWithFixedDelay(
         this::reconcileAll, RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);

@@ -45,7 +45,11 @@ final class HealthTracker implements Closeable {
    * @param check the health check, or null
    */
   HealthTracker(
-      Map<ReplicatedVolume, Set<String>> interfacesByVolume, Check check, Path sysClassNet) {
+      Map<ReplicatedVolume, Set<String>> interfacesByVolume,
+      Check check,
+      Path sysClassNet,
+      String logPrefix) {
+    this.logPrefix = logPrefix;
     this.interfacesByVolume = interfacesByVolume;
     this.check = check;
     this.sysClassNet = sysClassNet;
@@ -122,7 +126,11 @@ final class HealthTracker implements Closeable {
     failuresInARow = healthy ? 0 : failuresInARow + 1;
     if (!healthy) {
       log.warn(
-          "health check failed ({} of {} in a row): {}", failuresInARow, check.failures(), detail);
+          "{}: health check failed ({} of {} in a row): {}",
+          logPrefix,
+          failuresInARow,
+          check.failures(),
+          detail);
     }
     if (failuresInARow >= check.failures()) {
       failuresInARow = 0;

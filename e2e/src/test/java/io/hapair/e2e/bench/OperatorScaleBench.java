@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.e2e.support.MockCluster;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class OperatorScaleBench {
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path ROOT = MockCluster.ROOT;
   static final int PAIRS = Integer.getInteger("pairs", 500);
 
   /** Pairs created per second; 0 creates them as fast as the mock takes them. */
@@ -48,45 +49,10 @@ class OperatorScaleBench {
 
   @Test
   void reconcileLatencyAndMemoryAtScale() throws Exception {
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("*")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
-    for (String crd : List.of("hapairs.hapair.io-v1.yml", "hapairnodes.hapair.io-v1.yml")) {
-      try (InputStream in = new FileInputStream(ROOT.resolve("crds").resolve(crd).toFile())) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).create();
-      }
-    }
+    MockCluster.prepare(server, client);
     for (int i = 0; i < PAIRS; i++) {
       for (int side = 0; side < 2; side++) {
-        client
-            .nodes()
-            .resource(
-                new NodeBuilder()
-                    .withNewMetadata()
-                    .withName(nodeName(i, side))
-                    .endMetadata()
-                    .withNewStatus()
-                    .addNewAddress()
-                    .withType("InternalIP")
-                    .withAddress(address(i, side))
-                    .endAddress()
-                    .endStatus()
-                    .build())
-            .create();
+        MockCluster.addNode(client, nodeName(i, side), address(i, side));
       }
     }
 

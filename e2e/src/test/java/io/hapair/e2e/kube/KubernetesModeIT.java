@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.agent.kube.KubeAgent;
+import io.hapair.e2e.support.MockCluster;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairStatus;
@@ -44,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesModeIT {
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final String INSTALL = "hapair-system";
   static final Duration T = Duration.ofSeconds(30);
   static final long SIZE = 32L << 20;
@@ -59,14 +59,9 @@ class KubernetesModeIT {
 
   @BeforeEach
   void start() throws Exception {
-    grantLeaseAccess();
-    for (String crd : List.of("hapairs.hapair.io-v1.yml", "hapairnodes.hapair.io-v1.yml")) {
-      try (InputStream in = new FileInputStream(ROOT.resolve("crds").resolve(crd).toFile())) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).create();
-      }
-    }
-    addNode("node-a", "127.0.0.2");
-    addNode("node-b", "127.0.0.3");
+    MockCluster.prepare(server, client);
+    MockCluster.addNode(client, "node-a", "127.0.0.2");
+    MockCluster.addNode(client, "node-b", "127.0.0.3");
     operator =
         HAPairOperator.create(
             newClient(),
@@ -356,45 +351,6 @@ class KubernetesModeIT {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .map(Event::getReason)
         .toList();
-  }
-
-  private void addNode(String name, String address) {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewStatus()
-                .addNewAddress()
-                .withType("InternalIP")
-                .withAddress(address)
-                .endAddress()
-                .endStatus()
-                .build())
-        .create();
-  }
-
-  /** JOSDK's leader election asks for its Lease rights first; the CRUD mock cannot answer. */
-  private void grantLeaseAccess() {
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("*")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
   }
 
   private static int freePort() throws IOException {

@@ -17,6 +17,7 @@ import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
 import io.hapair.operator.resources.ForcePromotion;
 import io.hapair.operator.resources.PairNames;
+import io.hapair.operator.resources.PairNodeLabels;
 import io.hapair.operator.resources.PairSecret;
 import io.hapair.operator.resources.Switchover;
 import io.hapair.operator.resources.WitnessLeases;
@@ -72,6 +73,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private final AgentNodes agentNodes;
   private final PairEvents events;
   private final WorkloadPinning pinning;
+  private final PairNodeLabels pairNodeLabels;
   private final KubernetesClient client;
   private InformerEventSource<Node, HAPair> nodes;
   private InformerEventSource<HAPairNode, HAPair> reports;
@@ -88,6 +90,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     this.agentNodes = new AgentNodes(client);
     this.events = new PairEvents(client);
     this.pinning = new WorkloadPinning(client);
+    this.pairNodeLabels = new PairNodeLabels(client);
   }
 
   @Override
@@ -169,6 +172,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
       secrets.ensure(pair, name -> cached(pairSecrets, name));
       List<String> witnessProblems = leases.ensure(pair, name -> cached(witnessLeases, name));
       agentNodes.label(pair, nodes.list().toList());
+      pairNodeLabels.apply(pair);
       facts =
           new PairFacts(
               reportsOf(pair),
