@@ -9,6 +9,7 @@ set -euo pipefail
 SCENARIO=${1:-kill}
 ADVERT=${2:-1}
 cd "$(dirname "$0")/../.."
+. e2e/lib/lan.sh
 [ "$(id -u)" -eq 0 ] || { echo "keepalived.sh: run as root" >&2; exit 1; }
 command -v keepalived > /dev/null || apt-get install -y -q keepalived > /dev/null
 
@@ -17,30 +18,13 @@ NET=192.0.2
 VIP=$NET.100
 work=$(mktemp -d)
 cleanup() {
-  for ns in node-a node-b client lan; do
-    ip netns pids "$P-$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  for ns in node-a node-b client lan; do ip netns del "$P-$ns" 2>/dev/null || true; done
+  lan_delete "$P" node-a node-b client
   if [ -n "${KEEP:-}" ]; then echo "keepalived.sh: work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-for ns in node-a node-b client lan; do ip netns del "$P-$ns" 2>/dev/null || true; done
-ip netns add "$P-lan"
-ip -n "$P-lan" link add br0 type bridge
-ip -n "$P-lan" link set br0 up
-i=0
-for host in node-a:11 node-b:12 client:50; do
-  name=${host%%:*}; octet=${host##*:}; i=$((i + 1))
-  ip netns add "$P-$name"
-  ip link add "hk$i" type veth peer name eth0 netns "$P-$name"
-  ip link set "hk$i" netns "$P-lan"
-  ip -n "$P-lan" link set "hk$i" master br0 up
-  ip -n "$P-$name" addr add "$NET.$octet/24" dev eth0
-  ip -n "$P-$name" link set eth0 up
-  ip -n "$P-$name" link set lo up
-done
+lan_delete "$P" node-a node-b client
+lan_create "$P" hk "$NET" node-a:11 node-b:12 client:50
 
 for node in node-a:150:MASTER node-b:100:BACKUP; do
   name=${node%%:*}; rest=${node#*:}; prio=${rest%%:*}; state=${rest##*:}

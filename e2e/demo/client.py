@@ -35,9 +35,21 @@ def block(seq):
 
 
 def connect():
+    """Connects within --request-timeout or raises TimeoutError, so that a connection attempt
+    sent to the old primary's address is abandoned quickly instead of waiting out TCP's SYN
+    retransmission (1 s, then 3 s): the client contract in docs/how-to/nbd-clients.md."""
     h = nbd.NBD()
     h.set_uri_allow_local_file(True)  # the URI names the TLS certificate directory
-    h.connect_uri(args.uri)
+    h.aio_connect_uri(args.uri)
+    deadline = time.monotonic() + args.request_timeout
+    while not h.aio_is_ready():
+        if h.aio_is_dead():
+            raise nbd.Error("connection failed", 0)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            del h  # libnbd closes the handle when it is released
+            raise TimeoutError("no connection in %.1f s" % args.request_timeout)
+        h.poll(max(1, int(remaining * 1000)))
     return h
 
 
@@ -62,7 +74,12 @@ seq = 0
 started = time.monotonic()
 outage_started = None
 last_ack = time.monotonic()
-handle = connect()
+handle = None
+while handle is None and time.monotonic() - started < args.seconds:
+    try:
+        handle = connect()
+    except (nbd.Error, TimeoutError):
+        time.sleep(0.1)
 log("connected to " + args.uri.split("?")[0])
 last_report = time.monotonic()
 while not os.path.exists(args.stop) and time.monotonic() - started < args.seconds:
@@ -91,7 +108,7 @@ while not os.path.exists(args.stop) and time.monotonic() - started < args.second
         while handle is None and time.monotonic() - started < args.seconds:
             try:
                 handle = connect()
-            except nbd.Error:
+            except (nbd.Error, TimeoutError):
                 time.sleep(0.02)
         if handle is None:
             break

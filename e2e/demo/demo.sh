@@ -3,17 +3,23 @@
 # their own on one bridge; writes flowing through the virtual IP over NBD with TLS; a fault; the
 # client carries on; every acknowledged write is checked. Needs root. Everything it creates is
 # removed at the end.
-#   demo.sh [kill|stop|partition-peer]
+#   demo.sh [kill|stop|partition-peer|link-down|partition-witness|witness-killed|one-way|loss]
 #   kill            (default) the primary's agent gets SIGKILL; the secondary takes over
 #   stop            the primary's agent is frozen (SIGSTOP) for 3 s, longer than its lease, then
 #                   resumed: it must step down, never answer again, and resync as secondary
 #   partition-peer  nftables drops all traffic between node-a and node-b for 3 s: node-a stays
 #                   primary (it outdates node-b at the witness first), no failover, then resync
 #   link-down       node-a's network interface goes down, as when the node dies
+#   partition-witness  node-a cut from the witness for 3 s: nothing moves
+#   witness-killed  the witness process is killed: nothing moves
+#   one-way         node-a stops hearing node-b for 3 s: node-a outdates node-b and carries on
+#   loss            30% of the packets between the nodes dropped for 10 s: no failover
+# FAILOVER overrides spec.failover (default "{heartbeatInterval: 100ms, missedHeartbeats: 5}").
 # CLIENT_TIMEOUT (seconds, default 2) bounds each client write (see docs/how-to/nbd-clients.md).
 set -euo pipefail
 SCENARIO=${1:-kill}
 cd "$(dirname "$0")/../.."
+. e2e/lib/lan.sh
 
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (it creates network namespaces)" >&2; exit 1; }
 JAR=agent/target/hapair-agent.jar
@@ -29,31 +35,14 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 cleanup() {
   for pid in "${pids[@]:-}"; do kill -9 "$pid" 2>/dev/null || true; done
-  for ns in node-a node-b witness client lan; do
-    ip netns pids "$P-$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  for ns in node-a node-b witness client lan; do ip netns del "$P-$ns" 2>/dev/null || true; done
+  lan_delete "$P" node-a node-b witness client
   if [ -n "${KEEP:-}" ]; then echo "demo: work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-for ns in node-a node-b witness client lan; do ip netns del "$P-$ns" 2>/dev/null || true; done
+lan_delete "$P" node-a node-b witness client
 say "network: namespaces $P-{node-a,node-b,witness,client} on a bridge in $P-lan"
-ip netns add "$P-lan"
-ip -n "$P-lan" link add br0 type bridge
-ip -n "$P-lan" link set br0 up
-i=0
-for host in node-a:11 node-b:12 witness:3 client:50; do
-  name=${host%%:*}; octet=${host##*:}; i=$((i + 1))
-  ip netns add "$P-$name"
-  ip link add "hd$i" type veth peer name eth0 netns "$P-$name"
-  ip link set "hd$i" netns "$P-lan"
-  ip -n "$P-lan" link set "hd$i" master br0 up
-  ip -n "$P-$name" addr add "$NET.$octet/24" dev eth0
-  ip -n "$P-$name" link set eth0 up
-  ip -n "$P-$name" link set lo up
-done
+lan_create "$P" hd "$NET" node-a:11 node-b:12 witness:3 client:50
 
 say "pair key and certificates (the pair's own CA; the server certificate names $VIP)"
 head -c 32 /dev/urandom > "$work/pair.key"
@@ -76,7 +65,7 @@ spec:
   virtualIPs:
     - {address: $VIP/24, interface: eth0, garp: {count: 5, interval: 100ms, refresh: 10s}}
   preferredPrimary: node-a
-  failover: {heartbeatInterval: 100ms, missedHeartbeats: 5}
+  failover: ${FAILOVER:-{heartbeatInterval: 100ms, missedHeartbeats: 5\}}
 YAML
 done
 
@@ -150,6 +139,51 @@ NFT
     ip -n "$P-node-a" link set eth0 down
     for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
     expected_primary=node-b
+    ;;
+  partition-witness)
+    say "cutting node-a from the witness (nftables) for 3 s: the pair is connected, nothing moves"
+    ip netns exec "$P-node-a" nft -f - <<NFT
+table inet hapdemo {
+  chain in { type filter hook input priority 0; ip saddr $NET.3 drop; }
+  chain out { type filter hook output priority 0; ip daddr $NET.3 drop; }
+}
+NFT
+    sleep 3
+    ip netns exec "$P-node-a" nft delete table inet hapdemo
+    expected_primary=node-a
+    ;;
+  witness-killed)
+    say "killing the witness: the pair is connected, nothing moves (a lost peer now could not be outdated)"
+    ip netns pids "$P-witness" | xargs -r kill -9
+    sleep 3
+    expected_primary=node-a
+    ;;
+  one-way)
+    say "node-a stops hearing node-b (nftables, one way) for 3 s: node-a outdates node-b and carries on; node-b still hears node-a and does not take over"
+    ip netns exec "$P-node-a" nft -f - <<NFT
+table inet hapdemo {
+  chain in { type filter hook input priority 0; ip saddr $NET.12 drop; }
+}
+NFT
+    sleep 3
+    ip netns exec "$P-node-a" nft delete table inet hapdemo
+    for _ in $(seq 1 300); do
+      [ "$(grep -c "resync of node-b done" "$work/node-a.log")" -ge 2 ] && break
+      sleep 0.05
+    done
+    expected_primary=node-a
+    ;;
+  loss)
+    say "dropping 30% of node-a's packets to and from node-b (nftables numgen) for 10 s: no failover"
+    ip netns exec "$P-node-a" nft -f - <<NFT
+table inet hapdemo {
+  chain in { type filter hook input priority 0; ip saddr $NET.12 numgen random mod 100 < 30 drop; }
+  chain out { type filter hook output priority 0; ip daddr $NET.12 numgen random mod 100 < 30 drop; }
+}
+NFT
+    sleep 10
+    ip netns exec "$P-node-a" nft delete table inet hapdemo
+    expected_primary=node-a
     ;;
   *) echo "demo: unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac

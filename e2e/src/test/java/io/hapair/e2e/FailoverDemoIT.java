@@ -31,7 +31,11 @@ class FailoverDemoIT {
     "kill, took over from node-a as primary of epoch 2",
     "stop, stepped down to secondary",
     "partition-peer, node-b recorded as outdated",
-    "link-down, took over from node-a as primary of epoch 2"
+    "link-down, took over from node-a as primary of epoch 2",
+    "partition-witness, result (partition-witness): no acknowledged write lost",
+    "witness-killed, result (witness-killed): no acknowledged write lost",
+    "one-way, node-b recorded as outdated",
+    "loss, result (loss): no acknowledged write lost"
   })
   void noAcknowledgedWriteIsLost(String scenario, String expectedEvent) throws Exception {
     assumeTrue(root(), "the e2e demo creates network namespaces: run as root (CI does)");

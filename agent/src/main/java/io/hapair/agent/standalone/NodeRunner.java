@@ -184,17 +184,20 @@ public final class NodeRunner implements Closeable {
     ReplicatedVolume replicated = ReplicatedVolume.open(vc, store, witness);
     opened.set(replicated);
     volumes.add(replicated);
+    var vipManager = new java.util.concurrent.atomic.AtomicReference<VipManager>();
     HookRunner hooks = hooksOf(config, group, vc);
     open.add(hooks);
     replicated.onTransitions(
         new ReplicatedVolume.TransitionListener() {
           @Override
           public void becamePrimary(long epoch) {
+            kickVip(vipManager.get());
             hooks.becamePrimary();
           }
 
           @Override
           public void becameSecondary(String why) {
+            kickVip(vipManager.get());
             hooks.becameSecondary();
           }
 
@@ -211,8 +214,7 @@ public final class NodeRunner implements Closeable {
             : config.spec.getNodes().get(0).getName();
     RoleFollowingExport export = exportOf(config, vc, group, replicated);
     open.add(0, export);
-    open.add(
-        0,
+    VipManager vips =
         new VipManager(
             virtualIps(group),
             new IpCommands(),
@@ -220,7 +222,9 @@ public final class NodeRunner implements Closeable {
             export,
             VIP_LIFETIME_SECONDS,
             Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
-            vc.logPrefix()));
+            vc.logPrefix());
+    vipManager.set(vips);
+    open.add(0, vips);
     boolean primary = shouldLeadAtStart(witness, preferred.equals(me.getName()), vc);
     if (primary) {
       try {
@@ -262,6 +266,12 @@ public final class NodeRunner implements Closeable {
         record.primary(),
         record.epoch());
     return false;
+  }
+
+  private static void kickVip(VipManager vips) {
+    if (vips != null) {
+      vips.kick();
+    }
   }
 
   private static HookRunner hooksOf(StandaloneConfig config, GroupSpec group, VolumeConfig vc) {

@@ -71,6 +71,14 @@ public final class VipManager implements Closeable {
     timer.scheduleWithFixedDelay(this::reconcile, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A pass now, not at the next tick: called on a role change, so a new primary announces the
+   * address at once (a client reconnecting meanwhile would otherwise wait out a TCP retransmit).
+   */
+  public void kick() {
+    timer.execute(this::reconcile);
+  }
+
   /** One pass: make the interfaces match the role. Runs on the timer thread only. */
   void reconcile() {
     try {
