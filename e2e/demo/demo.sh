@@ -14,6 +14,7 @@
 #   witness-killed  the witness process is killed: nothing moves
 #   one-way         node-a stops hearing node-b for 3 s: node-a outdates node-b and carries on
 #   loss            30% of the packets between the nodes dropped for 10 s: no failover
+#   qemu-reconnect  as kill, with qemu-io (reconnect-delay) writing across the failover
 # FAILOVER overrides spec.failover (default "{heartbeatInterval: 100ms, missedHeartbeats: 5}").
 # CLIENT_TIMEOUT (seconds, default 2) bounds each client write (see docs/how-to/nbd-clients.md).
 set -euo pipefail
@@ -185,6 +186,23 @@ NFT
     ip netns exec "$P-node-a" nft delete table inet hapdemo
     expected_primary=node-a
     ;;
+  qemu-reconnect)
+    say "qemu-io, a client that reconnects by itself (reconnect-delay=10), writes, sleeps while node-a's agent is killed, writes again and reads both back"
+    ip netns exec "$P-client" qemu-io --object "tls-creds-x509,id=tls0,dir=$work/tls,endpoint=client" \
+      --image-opts "driver=nbd,server.type=inet,server.host=$VIP,server.port=10809,export=demo,tls-creds=tls0,reconnect-delay=10" \
+      -c "write -P 0x51 200M 64k" -c "sleep 4000" -c "write -P 0x52 201M 64k" \
+      -c "read -P 0x51 200M 64k" -c "read -P 0x52 201M 64k" > "$work/qemu.log" 2>&1 &
+    qemu=$!
+    sleep 1
+    kill -9 "$agent_a"
+    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+    qemu_ok=no
+    wait "$qemu" && ! grep -q "Pattern verification failed" "$work/qemu.log" && qemu_ok=yes
+    sed 's/^/   qemu-io: /' "$work/qemu.log"
+    echo "   qemu-io across the failover: $qemu_ok"
+    [ "$qemu_ok" = yes ] || verdict_extra="QEMU FAILED"
+    expected_primary=node-b
+    ;;
   *) echo "demo: unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 sleep 3
@@ -209,7 +227,7 @@ for _ in $(seq 1 30); do
 done
 echo "   $VIP is on:${holders:- nobody}"
 disks="not compared (node-a is dead)"
-if [ "$SCENARIO" != kill ] && [ "$SCENARIO" != link-down ]; then
+if [ "$SCENARIO" != kill ] && [ "$SCENARIO" != link-down ] && [ "$SCENARIO" != qemu-reconnect ]; then
   # Both agents live: once no resync is pending, the two disks must be identical.
   disks="DIFFERENT"
   for _ in $(seq 1 100); do
@@ -219,5 +237,6 @@ if [ "$SCENARIO" != kill ] && [ "$SCENARIO" != link-down ]; then
 fi
 echo "   disks: $disks"
 say "result ($SCENARIO): $verdict; expected primary $expected_primary, VIP on${holders:- nobody}"
-[ "$verdict" = "no acknowledged write lost" ] && [ "$holders" = " $expected_primary" ] \
+[ -z "${verdict_extra:-}" ] && [ "$verdict" = "no acknowledged write lost" ] \
+  && [ "$holders" = " $expected_primary" ] \
   && [ "$disks" != "DIFFERENT" ]

@@ -35,7 +35,8 @@ class FailoverDemoIT {
     "partition-witness, result (partition-witness): no acknowledged write lost",
     "witness-killed, result (witness-killed): no acknowledged write lost",
     "one-way, node-b recorded as outdated",
-    "loss, result (loss): no acknowledged write lost"
+    "loss, result (loss): no acknowledged write lost",
+    "qemu-reconnect, qemu-io across the failover: yes"
   })
   void noAcknowledgedWriteIsLost(String scenario, String expectedEvent) throws Exception {
     assumeTrue(root(), "the e2e demo creates network namespaces: run as root (CI does)");
