@@ -11,14 +11,9 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.hapair.api.v1alpha1.GroupReport;
 import io.hapair.api.v1alpha1.HAPair;
-import io.hapair.api.v1alpha1.HAPairNode;
-import io.hapair.api.v1alpha1.HAPairNodeSpec;
-import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,26 +163,7 @@ class AgentUpgradeIT {
     return a == null ? null : a.get("hapair.io/switchover-to");
   }
 
-  /** Writes a node's report as its agent would. */
   static void report(String uid, String node, String role, long epoch) {
-    HAPairNode report = new HAPairNode();
-    report.getMetadata().setNamespace(INSTALL);
-    report.getMetadata().setName(HAPairNode.nameFor("default", "up", node));
-    report.setSpec(new HAPairNodeSpec("default", "up", uid, node));
-    GroupReport g = new GroupReport();
-    g.setName("up");
-    g.setRole(role);
-    g.setEpoch(role.equals("Primary") ? epoch : 0);
-    g.setHighestEpoch(epoch);
-    g.setDiskState("UpToDate");
-    g.setConnection("Connected");
-    g.setOutOfSyncBytes(0L);
-    g.setSplitBrain(false);
-    HAPairNodeStatus status = new HAPairNodeStatus();
-    status.setUpdated(java.time.Instant.now().toString());
-    status.setGroups(List.of(g));
-    report.setStatus(status);
-    client.resource(report).createOr(existing -> existing.update());
-    client.resource(report).updateStatus();
+    harness.report(uid, "up", node, OperatorHarness.group("up", role, epoch, "Connected", 0));
   }
 }

@@ -9,7 +9,11 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBu
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.GroupReport;
 import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNode;
+import io.hapair.api.v1alpha1.HAPairNodeSpec;
+import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.operator.status.Conditions;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -19,6 +23,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,6 +157,38 @@ final class OperatorHarness {
 
   int reconcileCount(String name) {
     return reconciles.computeIfAbsent(name, n -> new AtomicInteger()).get();
+  }
+
+  /** Writes a node's report about a pair in "default" as its agent would: object, then status. */
+  void report(String uid, String pair, String node, GroupReport group) {
+    HAPairNode report = new HAPairNode();
+    report.getMetadata().setNamespace(INSTALL_NAMESPACE);
+    report.getMetadata().setName(HAPairNode.nameFor(NAMESPACE, pair, node));
+    report
+        .getMetadata()
+        .setLabels(Map.of(HAPairNode.PAIR_LABEL, HAPairNode.pairLabel(NAMESPACE, pair)));
+    report.setSpec(new HAPairNodeSpec(NAMESPACE, pair, uid, node));
+    HAPairNodeStatus status = new HAPairNodeStatus();
+    status.setUpdated(java.time.Instant.now().toString());
+    status.setGroups(List.of(group));
+    report.setStatus(status);
+    client.resource(report).createOr(existing -> existing.update());
+    client.resource(report).updateStatus();
+  }
+
+  /** One group as a node reports it, its disk UpToDate. */
+  static GroupReport group(
+      String name, String role, long epoch, String connection, long outOfSync) {
+    GroupReport g = new GroupReport();
+    g.setName(name);
+    g.setRole(role);
+    g.setEpoch(role.equals("Primary") ? epoch : 0);
+    g.setHighestEpoch(epoch);
+    g.setDiskState("UpToDate");
+    g.setConnection(connection);
+    g.setOutOfSyncBytes(outOfSync);
+    g.setSplitBrain(false);
+    return g;
   }
 
   void stop() {

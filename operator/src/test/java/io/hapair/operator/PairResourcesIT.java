@@ -12,11 +12,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.hapair.api.v1alpha1.GroupReport;
 import io.hapair.api.v1alpha1.HAPair;
-import io.hapair.api.v1alpha1.HAPairNode;
-import io.hapair.api.v1alpha1.HAPairNodeSpec;
-import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.witness.WitnessLease;
 import io.hapair.common.tls.PairCertificates;
@@ -113,13 +109,17 @@ class PairResourcesIT {
     String uid = created.getMetadata().getUid();
     await().atMost(T).until(() -> lease("web", "web") != null);
 
-    report(uid, "web", "node-a", group("web", "Primary", 1, "SyncSource", 1 << 20));
-    report(uid, "web", "node-b", group("web", "Secondary", 1, "SyncTarget", 1 << 20));
+    harness.report(
+        uid, "web", "node-a", OperatorHarness.group("web", "Primary", 1, "SyncSource", 1 << 20));
+    harness.report(
+        uid, "web", "node-b", OperatorHarness.group("web", "Secondary", 1, "SyncTarget", 1 << 20));
     await().atMost(T).until(() -> phase("web") == HAPairStatus.Phase.Syncing);
     assertThat(harness.get("web").getStatus().getPrimary()).isEqualTo("node-a");
 
-    report(uid, "web", "node-a", group("web", "Primary", 1, "Connected", 0));
-    report(uid, "web", "node-b", group("web", "Secondary", 1, "Connected", 0));
+    harness.report(
+        uid, "web", "node-a", OperatorHarness.group("web", "Primary", 1, "Connected", 0));
+    harness.report(
+        uid, "web", "node-b", OperatorHarness.group("web", "Secondary", 1, "Connected", 0));
     await().atMost(T).until(() -> phase("web") == HAPairStatus.Phase.Healthy);
     HAPairStatus healthy = harness.get("web").getStatus();
     assertThat(healthy.getSync()).isEqualTo("InSync");
@@ -127,7 +127,8 @@ class PairResourcesIT {
         .isEqualTo("True");
 
     // A report about an older pair of the same name is ignored.
-    report("another-uid", "web", "node-b", group("web", "Primary", 9, "Degraded", 0));
+    harness.report(
+        "another-uid", "web", "node-b", OperatorHarness.group("web", "Primary", 9, "Degraded", 0));
     await()
         .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(3))
@@ -146,8 +147,10 @@ class PairResourcesIT {
     HAPair created = harness.create(harness.loadExample("active-passive.yaml", "pin"));
     String uid = created.getMetadata().getUid();
     await().atMost(T).until(() -> lease("pin", "pin") != null);
-    report(uid, "pin", "node-a", group("pin", "Primary", 1, "Connected", 0));
-    report(uid, "pin", "node-b", group("pin", "Secondary", 1, "Connected", 0));
+    harness.report(
+        uid, "pin", "node-a", OperatorHarness.group("pin", "Primary", 1, "Connected", 0));
+    harness.report(
+        uid, "pin", "node-b", OperatorHarness.group("pin", "Secondary", 1, "Connected", 0));
     await()
         .atMost(T)
         .until(
@@ -166,8 +169,9 @@ class PairResourcesIT {
     Pod free = pod("free-web", "node-a", Map.of());
 
     // node-b takes over.
-    report(uid, "pin", "node-a", group("pin", "Primary", 1, "Disconnected", 0));
-    report(uid, "pin", "node-b", group("pin", "Primary", 2, "Degraded", 0));
+    harness.report(
+        uid, "pin", "node-a", OperatorHarness.group("pin", "Primary", 1, "Disconnected", 0));
+    harness.report(uid, "pin", "node-b", OperatorHarness.group("pin", "Primary", 2, "Degraded", 0));
     await()
         .atMost(T)
         .until(
@@ -213,7 +217,8 @@ class PairResourcesIT {
     HAPair created = harness.create(harness.loadExample("active-passive.yaml", "queue"));
     String uid = created.getMetadata().getUid();
     await().atMost(T).until(() -> lease("queue", "queue") != null);
-    report(uid, "queue", "node-a", group("queue", "Primary", 1, "Degraded", 0));
+    harness.report(
+        uid, "queue", "node-a", OperatorHarness.group("queue", "Primary", 1, "Degraded", 0));
     await()
         .atMost(T)
         .until(
@@ -290,36 +295,5 @@ class PairResourcesIT {
         .filter(e -> pair.equals(e.getInvolvedObject().getName()))
         .map(Event::getReason)
         .toList();
-  }
-
-  /** Writes a node's report as its agent would: the object, then its status. */
-  private static void report(String uid, String pair, String node, GroupReport group) {
-    HAPairNode report = new HAPairNode();
-    report.getMetadata().setNamespace(INSTALL);
-    report.getMetadata().setName(HAPairNode.nameFor("default", pair, node));
-    report
-        .getMetadata()
-        .setLabels(Map.of(HAPairNode.PAIR_LABEL, HAPairNode.pairLabel("default", pair)));
-    report.setSpec(new HAPairNodeSpec("default", pair, uid, node));
-    HAPairNodeStatus status = new HAPairNodeStatus();
-    status.setUpdated(java.time.Instant.now().toString());
-    status.setGroups(List.of(group));
-    report.setStatus(status);
-    client.resource(report).createOr(existing -> existing.update());
-    client.resource(report).updateStatus();
-  }
-
-  private static GroupReport group(
-      String name, String role, long epoch, String connection, long outOfSync) {
-    GroupReport g = new GroupReport();
-    g.setName(name);
-    g.setRole(role);
-    g.setEpoch(role.equals("Primary") ? epoch : 0);
-    g.setHighestEpoch(epoch);
-    g.setDiskState("UpToDate");
-    g.setConnection(connection);
-    g.setOutOfSyncBytes(outOfSync);
-    g.setSplitBrain(false);
-    return g;
   }
 }

@@ -13,6 +13,7 @@ import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.witness.KubernetesArbiter;
 import io.hapair.api.spec.ForcePromoteRequest;
 import io.hapair.api.spec.NodeLabels;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
@@ -93,12 +94,6 @@ public final class KubeAgent implements Closeable {
   private final Map<String, String> waiting = new ConcurrentHashMap<>();
   private final Map<String, String> switchoversAsked = new ConcurrentHashMap<>();
   private final Map<String, String> forcePromotionsAsked = new ConcurrentHashMap<>();
-
-  /** Annotation on a HAPair asking a node to promote by force (see forcePromoteIfAsked). */
-  public static final String FORCE_PROMOTE_ANNOTATION = "hapair.io/force-promote";
-
-  /** Annotation on a HAPair naming the node that should take the primary role. */
-  public static final String SWITCHOVER_ANNOTATION = "hapair.io/switchover-to";
 
   private final ScheduledExecutorService changes =
       Executors.newSingleThreadScheduledExecutor(Daemons.named("kube-agent"));
@@ -253,19 +248,20 @@ public final class KubeAgent implements Closeable {
   }
 
   /**
-   * The annotation {@value #SWITCHOVER_ANNOTATION} names the node that should lead: the groups this
-   * node leads hand over to it, once per value of the annotation.
+   * The annotation {@value PairObjects#SWITCHOVER_ANNOTATION} names the node that should lead: the
+   * groups this node leads hand over to it, once per value of the annotation.
    */
   /**
-   * The annotation {@value #FORCE_PROMOTE_ANNOTATION}, {@code node=<n> lose-writes-of=<peer>
-   * since-epoch=<e>}: node n promotes although the witness does not list it as current (see
-   * ReplicatedVolume.forcePromote, which refuses unless the loss named is the true one).
+   * The annotation {@value PairObjects#FORCE_PROMOTE_ANNOTATION}, {@code node=<n>
+   * lose-writes-of=<peer> since-epoch=<e>}: node n promotes although the witness does not list it
+   * as current (see ReplicatedVolume.forcePromote, which refuses unless the loss named is the true
+   * one).
    */
   private void forcePromoteIfAsked(String key, Running current, HAPair pair) {
     String asked =
         pair.getMetadata().getAnnotations() == null
             ? null
-            : pair.getMetadata().getAnnotations().get(FORCE_PROMOTE_ANNOTATION);
+            : pair.getMetadata().getAnnotations().get(PairObjects.FORCE_PROMOTE_ANNOTATION);
     if (asked == null) {
       forcePromotionsAsked.remove(key);
       return;
@@ -303,7 +299,7 @@ public final class KubeAgent implements Closeable {
     String target =
         pair.getMetadata().getAnnotations() == null
             ? null
-            : pair.getMetadata().getAnnotations().get(SWITCHOVER_ANNOTATION);
+            : pair.getMetadata().getAnnotations().get(PairObjects.SWITCHOVER_ANNOTATION);
     if (target == null) {
       switchoversAsked.remove(key);
       return;
@@ -362,7 +358,7 @@ public final class KubeAgent implements Closeable {
         client
             .secrets()
             .inNamespace(settings.namespace())
-            .withName("hapair-" + ns + "-" + name)
+            .withName(PairObjects.secretName(ns, name))
             .get();
     if (secret == null) {
       throw new IOException(

@@ -1,6 +1,7 @@
 package io.hapair.agent.kube;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.common.tls.PairCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.Map;
  * the replication key and the NBD export's certificates, where the standalone code reads them.
  */
 final class SecretFiles {
-  static final String REPLICATION_KEY = "replication-key";
   private static final List<String> TLS_FILES =
       List.of(
           PairCertificates.CA_CERT,
@@ -31,14 +31,14 @@ final class SecretFiles {
 
   static Written write(Secret secret, Path pairDir) throws IOException {
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    if (!data.containsKey(REPLICATION_KEY)) {
+    if (!data.containsKey(PairObjects.REPLICATION_KEY)) {
       throw new IOException(
-          "Secret " + secret.getMetadata().getName() + " has no " + REPLICATION_KEY);
+          "Secret " + secret.getMetadata().getName() + " has no " + PairObjects.REPLICATION_KEY);
     }
     Path dir = Files.createDirectories(pairDir.resolve("secret"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    Path key = dir.resolve(REPLICATION_KEY);
-    writePrivate(key, Base64.getDecoder().decode(data.get(REPLICATION_KEY)));
+    Path key = dir.resolve(PairObjects.REPLICATION_KEY);
+    writePrivate(key, Base64.getDecoder().decode(data.get(PairObjects.REPLICATION_KEY)));
     Path tls = Files.createDirectories(dir.resolve("tls"));
     for (String file : TLS_FILES) {
       if (data.containsKey(file)) {

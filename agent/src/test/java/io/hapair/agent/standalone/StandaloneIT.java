@@ -67,12 +67,8 @@ class StandaloneIT {
     return file;
   }
 
-  private String log(String name) throws IOException {
-    return Files.readString(dir.resolve(name + ".log"));
-  }
-
-  @Test
-  void aKilledPrimaryComesBackAsPrimaryOfTheNextEpochWithItsData() throws Exception {
+  /** The pair key, both disks, the witness and both agents; returns once node-a serves in sync. */
+  private Process[] startInSync(int witnessPort) throws Exception {
     Files.write(dir.resolve("pair.key"), "standalone test pair key 0123456789".getBytes());
     Command.run(
             T,
@@ -82,7 +78,6 @@ class StandaloneIT {
             dir.resolve("a.img").toString(),
             dir.resolve("b.img").toString())
         .orFail();
-    int witnessPort = 18790;
     start(
         "witness",
         "witness",
@@ -93,9 +88,21 @@ class StandaloneIT {
         "--key-file",
         dir.resolve("pair.key").toString());
     Process a = start("a", "run", "-c", config("node-a", witnessPort).toString());
-    start("b", "run", "-c", config("node-b", witnessPort).toString());
+    Process b = start("b", "run", "-c", config("node-b", witnessPort).toString());
     await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
     await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
+    return new Process[] {a, b};
+  }
+
+  private String log(String name) throws IOException {
+    return Files.readString(dir.resolve(name + ".log"));
+  }
+
+  @Test
+  void aKilledPrimaryComesBackAsPrimaryOfTheNextEpochWithItsData() throws Exception {
+    int witnessPort = 18790;
+    Process[] nodes = startInSync(witnessPort);
+    Process a = nodes[0];
     String uri = "nbd://127.0.0.1:18789/demo";
     Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 4M").orFail();
 
@@ -118,29 +125,10 @@ class StandaloneIT {
 
   @Test
   void aPersonForcesTheOutdatedNodeOnceTheCurrentOneIsGoneAndTheLossIsNamed() throws Exception {
-    Files.write(dir.resolve("pair.key"), "standalone test pair key 0123456789".getBytes());
-    Command.run(
-            T,
-            "truncate",
-            "-s",
-            "64M",
-            dir.resolve("a.img").toString(),
-            dir.resolve("b.img").toString())
-        .orFail();
     int witnessPort = 18791;
-    start(
-        "witness",
-        "witness",
-        "--listen",
-        "127.0.0.1:" + witnessPort,
-        "--state-dir",
-        dir.resolve("witness").toString(),
-        "--key-file",
-        dir.resolve("pair.key").toString());
-    Process a = start("a", "run", "-c", config("node-a", witnessPort).toString());
-    Process b = start("b", "run", "-c", config("node-b", witnessPort).toString());
-    await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
-    await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
+    Process[] nodes = startInSync(witnessPort);
+    Process a = nodes[0];
+    Process b = nodes[1];
     String uri = "nbd://127.0.0.1:18789/demo";
     Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 1M").orFail();
     b.destroyForcibly().waitFor();

@@ -2,6 +2,7 @@ package io.hapair.api.witness;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.hapair.api.v1alpha1.HAPairNode;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,7 @@ public final class WitnessLease {
   public static final String PAIR_UID = "hapair.io/pair-uid";
   public static final String EPOCH = "hapair.io/epoch";
   public static final String UP_TO_DATE = "hapair.io/up-to-date";
-  public static final String PAIR_LABEL = "hapair.io/pair";
+  public static final String PAIR_LABEL = HAPairNode.PAIR_LABEL;
   public static final String GROUP_LABEL = "hapair.io/group";
 
   /** The fields of the record, without the Lease around them. */
@@ -44,7 +45,8 @@ public final class WitnessLease {
         .withNewMetadata()
         .withNamespace(namespace)
         .withName(name(pairNamespace, pairName, group))
-        .withLabels(Map.of(PAIR_LABEL, pairNamespace + "." + pairName, GROUP_LABEL, group))
+        .withLabels(
+            Map.of(PAIR_LABEL, HAPairNode.pairLabel(pairNamespace, pairName), GROUP_LABEL, group))
         .withAnnotations(annotations(pairUid, 0, upToDate))
         .endMetadata()
         .withNewSpec()

@@ -199,18 +199,11 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
       }
     }
     if (problems.isEmpty()) {
+      // A person's request is answered once, and its annotation removed with the answer.
       Switchover.judge(pair, next)
-          .ifPresent(
-              outcome -> {
-                changes.add(outcome.event());
-                removeAnnotation(pair, Switchover.ANNOTATION);
-              });
+          .ifPresent(event -> answer(pair, Switchover.ANNOTATION, event, changes));
       ForcePromotion.judge(pair, next, facts.reports())
-          .ifPresent(
-              event -> {
-                changes.add(event);
-                removeAnnotation(pair, ForcePromotion.ANNOTATION);
-              });
+          .ifPresent(event -> answer(pair, ForcePromotion.ANNOTATION, event, changes));
     }
     if (ValidationStatus.unchanged(pair.getStatus(), next)) {
       events.record(pair, changes, now);
@@ -284,7 +277,9 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     return current;
   }
 
-  private void removeAnnotation(HAPair pair, String annotation) {
+  private void answer(
+      HAPair pair, String annotation, PairEvents.Change event, List<PairEvents.Change> changes) {
+    changes.add(event);
     client
         .resources(HAPair.class)
         .inNamespace(pair.getMetadata().getNamespace())

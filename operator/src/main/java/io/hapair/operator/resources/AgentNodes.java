@@ -33,7 +33,7 @@ public final class AgentNodes {
       Map<String, String> labels = node.getMetadata().getLabels();
       if (named.contains(name)
           && (labels == null || !"true".equals(labels.get(PairNames.AGENT_NODE_LABEL)))) {
-        NodeLabels.set(client, name, PairNames.AGENT_NODE_LABEL, "true");
+        NodeLabelPatch.set(client, name, PairNames.AGENT_NODE_LABEL, "true");
         log.info(
             "pair {}/{} node {}: labelled {}=true, the agent starts there",
             pair.getMetadata().getNamespace(),
@@ -55,7 +55,7 @@ public final class AgentNodes {
       if (stillUsed.contains(name) || client.nodes().withName(name).get() == null) {
         continue;
       }
-      NodeLabels.set(client, name, PairNames.AGENT_NODE_LABEL, null);
+      NodeLabelPatch.set(client, name, PairNames.AGENT_NODE_LABEL, null);
       log.info(
           "pair {}/{} node {}: no pair left, label {} removed",
           pair.getMetadata().getNamespace(),

@@ -1,6 +1,7 @@
 package io.hapair.operator.resources;
 
 import io.hapair.api.spec.ForcePromoteRequest;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.GroupReport;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * reports the promotion when it happened, removing the annotation either way.
  */
 public final class ForcePromotion {
-  public static final String ANNOTATION = "hapair.io/force-promote";
+  public static final String ANNOTATION = PairObjects.FORCE_PROMOTE_ANNOTATION;
 
   private ForcePromotion() {}
 

@@ -1,5 +1,6 @@
 package io.hapair.operator.resources;
 
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 
@@ -19,7 +20,7 @@ public final class PairNames {
 
   /** The pair's Secret: replication key and the NBD export's certificates. */
   public static String secret(String pairNamespace, String pairName) {
-    return "hapair-" + pairNamespace + "-" + pairName;
+    return PairObjects.secretName(pairNamespace, pairName);
   }
 
   public static String pairLabel(HAPair pair) {

@@ -1,9 +1,6 @@
 package io.hapair.operator.resources;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.api.spec.NodeLabels;
 import io.hapair.api.v1alpha1.HAPair;
 import java.util.HashMap;
@@ -41,8 +38,6 @@ public final class PairNodeLabels {
         .resources(HAPair.class)
         .inNamespace(pair.getMetadata().getNamespace())
         .withName(pair.getMetadata().getName())
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            Serialization.asJson(Map.of("metadata", Map.of("labels", patch))));
+        .patch(MetadataPatch.MERGE, MetadataPatch.of("labels", patch));
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hapair.api.spec.Cidr;
 import io.hapair.api.spec.GroupSpec;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.VirtualIP;
 import io.hapair.common.tls.PairCertificates;
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PairSecret {
   private static final Logger log = LoggerFactory.getLogger(PairSecret.class);
-  public static final String REPLICATION_KEY = "replication-key";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final KubernetesClient client;
@@ -69,7 +69,7 @@ public final class PairSecret {
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
     Map<String, String> data = new TreeMap<>();
-    data.put(REPLICATION_KEY, Base64.getEncoder().encodeToString(key));
+    data.put(PairObjects.REPLICATION_KEY, Base64.getEncoder().encodeToString(key));
     try {
       PairCertificates.create(pair.getMetadata().getName(), serverNames(pair))
           .forEach(

@@ -1,5 +1,6 @@
 package io.hapair.operator.resources;
 
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
@@ -12,14 +13,12 @@ import java.util.Optional;
  * group is led by that node, or at once if it names no node of the pair.
  */
 public final class Switchover {
-  public static final String ANNOTATION = "hapair.io/switchover-to";
+  public static final String ANNOTATION = PairObjects.SWITCHOVER_ANNOTATION;
 
   private Switchover() {}
 
-  /** What to say, and whether the annotation is done with; empty while the switchover runs. */
-  public record Outcome(PairEvents.Change event) {}
-
-  public static Optional<Outcome> judge(HAPair pair, HAPairStatus status) {
+  /** The Event to record and remove the annotation with; empty while the switchover runs. */
+  public static Optional<PairEvents.Change> judge(HAPair pair, HAPairStatus status) {
     String target =
         pair.getMetadata().getAnnotations() == null
             ? null
@@ -31,11 +30,10 @@ public final class Switchover {
         pair.getSpec().getNodes().stream().map(PairNode::getName).anyMatch(target::equals);
     if (!known) {
       return Optional.of(
-          new Outcome(
-              new PairEvents.Change(
-                  "Warning",
-                  "SwitchoverRefused",
-                  ANNOTATION + ": " + target + " is not a node of this pair")));
+          new PairEvents.Change(
+              "Warning",
+              "SwitchoverRefused",
+              ANNOTATION + ": " + target + " is not a node of this pair"));
     }
     boolean done =
         status.getServiceGroups() != null
@@ -43,11 +41,10 @@ public final class Switchover {
             && status.getServiceGroups().stream().allMatch(g -> target.equals(g.getPrimary()));
     return done
         ? Optional.of(
-            new Outcome(
-                new PairEvents.Change(
-                    "Normal",
-                    "SwitchedOver",
-                    target + " leads every group (epoch " + status.getEpoch() + ")")))
+            new PairEvents.Change(
+                "Normal",
+                "SwitchedOver",
+                target + " leads every group (epoch " + status.getEpoch() + ")"))
         : Optional.empty();
   }
 }

@@ -78,7 +78,7 @@ public final class WorkloadPinning {
         if (client.nodes().withName(node.getName()).get() == null) {
           continue;
         }
-        NodeLabels.set(client, node.getName(), labelKey(group.name()), null);
+        NodeLabelPatch.set(client, node.getName(), labelKey(group.name()), null);
       }
     }
   }
@@ -92,7 +92,7 @@ public final class WorkloadPinning {
     if (labels != null && value.equals(labels.get(key))) {
       return false;
     }
-    NodeLabels.set(client, nodeName, key, value);
+    NodeLabelPatch.set(client, nodeName, key, value);
     return true;
   }
 

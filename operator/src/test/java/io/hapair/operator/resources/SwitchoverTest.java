@@ -48,7 +48,7 @@ class SwitchoverTest {
   void onceTheTargetLeadsItIsDone() throws Exception {
     assertThat(Switchover.judge(pair("node-b"), ledBy("node-b")))
         .get()
-        .satisfies(o -> assertThat(o.event().reason()).isEqualTo("SwitchedOver"));
+        .satisfies(o -> assertThat(o.reason()).isEqualTo("SwitchedOver"));
   }
 
   @Test
@@ -57,8 +57,8 @@ class SwitchoverTest {
         .get()
         .satisfies(
             o -> {
-              assertThat(o.event().reason()).isEqualTo("SwitchoverRefused");
-              assertThat(o.event().message()).contains("node-z");
+              assertThat(o.reason()).isEqualTo("SwitchoverRefused");
+              assertThat(o.message()).contains("node-z");
             });
   }
 }
