@@ -55,7 +55,7 @@ public final class LinkHandshake {
     if (!MessageDigest.isEqual(peer.peerNonce(), local.nonce())) {
       throw new ReplicationProtocolException("HELLO does not answer our nonce (a replay?)");
     }
-    return session(socket, in, out, pairKey, local, peer, local.nonce(), peer.nonce(), ping, dead);
+    return session(socket, in, out, pairKey, local, peer, local.nonce(), peer.nonce(), ping);
   }
 
   public static PeerSession accept(
@@ -75,7 +75,7 @@ public final class LinkHandshake {
     Hello local = localFor.apply(peer);
     hsOut.write(out, FrameType.HELLO, 0, local.epoch(), local.encode());
     out.flush();
-    return session(socket, in, out, pairKey, local, peer, peer.nonce(), local.nonce(), ping, dead);
+    return session(socket, in, out, pairKey, local, peer, peer.nonce(), local.nonce(), ping);
   }
 
   private static Hello readHello(FrameCodec codec, DataInputStream in, Expectation expect)
@@ -115,12 +115,11 @@ public final class LinkHandshake {
       Hello peer,
       byte[] dialerNonce,
       byte[] acceptorNonce,
-      Duration ping,
-      Duration dead)
+      Duration ping)
       throws IOException {
     byte[] sessionKey = pairKey == null ? null : sessionKey(pairKey, dialerNonce, acceptorNonce);
     long epoch = sessionEpoch(local, peer);
-    return new PeerSession(socket, in, out, sessionKey, local, peer, epoch, ping, dead);
+    return new PeerSession(socket, in, out, sessionKey, local, peer, epoch, ping);
   }
 
   /** The term the link works in: the primary's, or the highest either side has seen. */

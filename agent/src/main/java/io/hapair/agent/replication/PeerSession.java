@@ -1,14 +1,11 @@
 package io.hapair.agent.replication;
 
 import io.hapair.common.Daemons;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -20,8 +17,9 @@ import java.util.function.Supplier;
 /**
  * An open replication link after its handshake. Frames go out in the order they are queued (the
  * write-ordering guarantee rests on it) from one sender thread; frames come in on one receiver
- * thread. Every frame must carry the session's epoch. The link pings when idle and is closed when
- * nothing has arrived for the dead interval. Closed once, with a reason.
+ * thread. Every frame must carry the session's epoch. The link pings every interval; whether the
+ * peer is still there is its owner's call ({@link #lastReceivedNanos()}), which also weighs the UDP
+ * heartbeat path. Closed once, with a reason.
  */
 public final class PeerSession implements Closeable {
 
@@ -52,7 +50,7 @@ public final class PeerSession implements Closeable {
   private final Hello peer;
   private final long epoch;
   private final Duration pingInterval;
-  private final Duration deadAfter;
+  private volatile long lastReceivedNanos = System.nanoTime();
   private final BlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private Listener listener;
@@ -65,8 +63,7 @@ public final class PeerSession implements Closeable {
       Hello local,
       Hello peer,
       long epoch,
-      Duration pingInterval,
-      Duration deadAfter) {
+      Duration pingInterval) {
     this.socket = socket;
     this.in = in;
     this.out = out;
@@ -76,22 +73,6 @@ public final class PeerSession implements Closeable {
     this.peer = peer;
     this.epoch = epoch;
     this.pingInterval = pingInterval;
-    this.deadAfter = deadAfter;
-  }
-
-  static PeerSession over(
-      Socket socket, byte[] key, Hello local, Hello peer, long epoch, Duration ping, Duration dead)
-      throws IOException {
-    return new PeerSession(
-        socket,
-        new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17)),
-        new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 17)),
-        key,
-        local,
-        peer,
-        epoch,
-        ping,
-        dead);
   }
 
   /** The protocol version both ends speak: the highest in both HELLOs' ranges. */
@@ -109,6 +90,11 @@ public final class PeerSession implements Closeable {
 
   public long epoch() {
     return epoch;
+  }
+
+  /** When the last frame arrived (monotonic clock), or when the session began. */
+  public long lastReceivedNanos() {
+    return lastReceivedNanos;
   }
 
   public boolean isOpen() {
@@ -174,9 +160,10 @@ public final class PeerSession implements Closeable {
 
   private void receiveLoop() {
     try {
-      socket.setSoTimeout((int) deadAfter.toMillis());
+      socket.setSoTimeout(0); // the handshake's timeout; silence is judged by the owner
       while (!closed.get()) {
         Frame frame = reader.read(in);
+        lastReceivedNanos = System.nanoTime();
         if (frame.epoch() != epoch) {
           throw new ReplicationProtocolException(
               frame.type() + " from epoch " + frame.epoch() + " in a session of epoch " + epoch);
@@ -192,8 +179,6 @@ public final class PeerSession implements Closeable {
           default -> listener.onFrame(this, frame);
         }
       }
-    } catch (SocketTimeoutException e) {
-      close("nothing from " + peer.node() + " for " + deadAfter.toMillis() + " ms");
     } catch (ReplicationProtocolException e) {
       close("protocol violation: " + e.getMessage());
     } catch (IOException e) {

@@ -101,6 +101,10 @@ public final class NodeRunner implements Closeable {
     return runner;
   }
 
+  private static String heartbeatAddress(PairNode node) {
+    return node.getHeartbeatAddress() != null ? node.getHeartbeatAddress() : node.getAddress();
+  }
+
   /** This node's volume of {@code group}, as the config describes it. */
   static VolumeConfig volumeConfig(StandaloneConfig config, GroupSpec group)
       throws ConfigException, IOException {
@@ -126,6 +130,8 @@ public final class NodeRunner implements Closeable {
         peer.getName(),
         new InetSocketAddress(IpAddresses.parse(me.getAddress()), port),
         new InetSocketAddress(IpAddresses.parse(peer.getAddress()), port),
+        new InetSocketAddress(IpAddresses.parse(heartbeatAddress(me)), port),
+        new InetSocketAddress(IpAddresses.parse(heartbeatAddress(peer)), port),
         disk,
         Path.of(config.stateDir).resolve(group.name() + ".meta"),
         volume.getProtocol() == null ? VolumeSpec.Protocol.C : volume.getProtocol(),

@@ -17,6 +17,7 @@ import io.hapair.agent.replication.LinkHandshake;
 import io.hapair.agent.replication.PeerSession;
 import io.hapair.agent.replication.SplitBrainResolver;
 import io.hapair.agent.replication.SyncDecision;
+import io.hapair.agent.replication.UdpHeartbeat;
 import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.ConflictException;
 import io.hapair.agent.witness.WitnessRecord;
@@ -99,6 +100,16 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private final long secondaryTermNanos;
 
   private volatile long lastGrantNanos;
+
+  /** The second heartbeat path, or null when the config has none or it could not bind. */
+  private final UdpHeartbeat udpPath;
+
+  /** Set while this node is promoting: it then grants its peer nothing more. Guarded by this. */
+  private boolean promoting;
+
+  /** Whether this takeover attempt already said that the primary is still heard over UDP. */
+  private volatile boolean toldPrimaryStillHeard;
+
   private volatile TransitionListener transitions = new TransitionListener() {};
 
   /** Told of role changes and faults, after they happened (hooks, status). */
@@ -154,6 +165,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     long renewMillis = Math.max(10, config.deadAfter().toMillis() / 4);
     timers.scheduleWithFixedDelay(
         this::renewAtWitness, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+    long beat = config.heartbeatInterval().toNanos();
+    timers.scheduleWithFixedDelay(this::checkPeerHeard, beat, beat, TimeUnit.NANOSECONDS);
+    this.udpPath = config.hasUdpHeartbeat() ? startUdpPath() : null; // last: it calls back
   }
 
   /** Opens the volume as secondary (a node never promotes on its own). */
@@ -240,13 +254,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   @Override
   public void onPong(PeerSession from, long sentNanos) {
+    meters.linkHeartbeat(clock.getAsLong() - sentNanos);
     synchronized (this) {
       if (from != session || role != Role.PRIMARY) {
         return;
       }
     }
     lease.extendFrom(sentNanos);
-    meters.heartbeat(clock.getAsLong() - sentNanos);
   }
 
   @Override
@@ -254,6 +268,134 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     // Only a primary relies on this node's promise not to promote.
     if (from.peer().role() == Role.PRIMARY) {
       lastGrantNanos = clock.getAsLong();
+    }
+  }
+
+  // ---------------------------------------------------------------- the UDP heartbeat path
+
+  private UdpHeartbeat startUdpPath() {
+    try {
+      return UdpHeartbeat.start(
+          new UdpHeartbeat.Identity(
+              config.pairUid(), config.group(), config.node(), config.peerNode()),
+          config.heartbeatListen(),
+          config.heartbeatPeer(),
+          config.heartbeatInterval(),
+          config.pairKey(),
+          new UdpPathListener());
+    } catch (IOException e) {
+      log.error(
+          "{}: no UDP heartbeat path: {}; the replication link alone tells whether {} lives",
+          logPrefix,
+          e.getMessage(),
+          config.peerNode());
+      return null;
+    }
+  }
+
+  /**
+   * The same lease rules as the link's pings: a secondary's answer to a primary's ping is a grant
+   * not to promote for its term, and the primary counts its lease from the ping's send stamp. A
+   * newer primary heard on this path makes an older one step down at once.
+   */
+  private final class UdpPathListener implements UdpHeartbeat.Listener {
+    @Override
+    public UdpHeartbeat.Stated stated() {
+      synchronized (ReplicatedVolume.this) {
+        return role == Role.PRIMARY
+            ? new UdpHeartbeat.Stated(Role.PRIMARY, epoch)
+            : new UdpHeartbeat.Stated(Role.SECONDARY, meta.metadata().highestEpoch());
+      }
+    }
+
+    @Override
+    public boolean onPing(Role peerRole, long peerEpoch) {
+      synchronized (ReplicatedVolume.this) {
+        if (closed || stepDownForNewerPrimary(peerRole, peerEpoch) || role == Role.PRIMARY) {
+          return false;
+        }
+        if (promoting || peerRole != Role.PRIMARY || peerEpoch < meta.metadata().highestEpoch()) {
+          return false;
+        }
+        lastGrantNanos = clock.getAsLong();
+        return true;
+      }
+    }
+
+    @Override
+    public void onPong(long stampNanos, Role peerRole, long peerEpoch, boolean granted) {
+      meters.udpHeartbeat(clock.getAsLong() - stampNanos);
+      synchronized (ReplicatedVolume.this) {
+        if (closed || stepDownForNewerPrimary(peerRole, peerEpoch)) {
+          return;
+        }
+        if (granted && role == Role.PRIMARY) {
+          lease.extendFrom(stampNanos);
+        }
+      }
+    }
+  }
+
+  /** Holds the lock. True when this primary just stepped down for a peer leading a newer term. */
+  private boolean stepDownForNewerPrimary(Role peerRole, long peerEpoch) {
+    if (role != Role.PRIMARY || peerRole != Role.PRIMARY || peerEpoch <= epoch) {
+      return false;
+    }
+    stepDown(config.peerNode() + " is primary of epoch " + peerEpoch + " (heard over UDP)");
+    return true;
+  }
+
+  /** Whether the peer was heard on {@code path} ("link" or "udp") within the dead time. */
+  boolean peerHeardOn(String path) {
+    long dead = config.deadAfter().toNanos();
+    if (path.equals("udp")) {
+      return udpPath != null && udpPath.heardWithin(dead);
+    }
+    PeerSession s;
+    synchronized (this) {
+      s = session;
+    }
+    return s != null && s.isOpen() && clock.getAsLong() - s.lastReceivedNanos() < dead;
+  }
+
+  /**
+   * The link is given up when neither path has heard the peer for the dead time. While the UDP path
+   * still hears the peer, a silent stream is TCP retransmitting through loss: it is kept until the
+   * data timeout (the bound on a write waiting for the peer), then dropped.
+   */
+  private void checkPeerHeard() {
+    try {
+      PeerSession s;
+      synchronized (this) {
+        s = session;
+      }
+      if (s == null || !s.isOpen()) {
+        return;
+      }
+      long silent = clock.getAsLong() - s.lastReceivedNanos();
+      long dead = config.deadAfter().toNanos();
+      if (silent < dead) {
+        return;
+      }
+      long silentMillis = silent / 1_000_000;
+      if (udpPath == null || !udpPath.heardWithin(dead)) {
+        s.close(
+            "nothing from "
+                + config.peerNode()
+                + " for "
+                + silentMillis
+                + " ms"
+                + (udpPath == null ? "" : " on either heartbeat path"));
+      } else if (silent >= config.dataTimeout().toNanos()) {
+        s.close(
+            "link silent for "
+                + silentMillis
+                + " ms although "
+                + config.peerNode()
+                + " is heard over UDP");
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: checking the peer's heartbeats failed: {}", logPrefix, e.toString());
     }
   }
 
@@ -655,9 +797,25 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private void tryTakeover(String lostPrimary) {
     synchronized (this) {
       if (closed || role == Role.PRIMARY || session != null || !autoFailover) {
+        toldPrimaryStillHeard = false;
         return;
       }
     }
+    long sinceGrant = clock.getAsLong() - lastGrantNanos;
+    if (sinceGrant < secondaryTermNanos) {
+      // The primary still pings over UDP and this node still promises: only the link is down.
+      if (!toldPrimaryStillHeard) {
+        toldPrimaryStillHeard = true;
+        log.info(
+            "{}: the link to {} is down but it is still heard over UDP: not taking over",
+            logPrefix,
+            lostPrimary);
+      }
+      timers.schedule(
+          () -> tryTakeover(lostPrimary), secondaryTermNanos - sinceGrant, TimeUnit.NANOSECONDS);
+      return;
+    }
+    toldPrimaryStillHeard = false;
     if (!spendFailoverBudget("take over from " + lostPrimary)) {
       return;
     }
@@ -985,6 +1143,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             new IllegalStateException(logPrefix + ": refusing to promote a disk that is " + disk));
       }
       old = session;
+      promoting = true;
     }
     if (old != null) {
       old.close("promoting");
@@ -1023,7 +1182,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
               }
               return arbiter.compareAndSwap(record, record.promoted(config.node()));
             })
-        .thenApply(record -> becomePrimary(record, casStart[0]));
+        .thenApply(record -> becomePrimary(record, casStart[0]))
+        .whenComplete(
+            (term, failure) -> {
+              synchronized (this) {
+                promoting = false;
+              }
+            });
   }
 
   /** When the compare-and-swap of this node's last promotion started (monotonic clock). */
@@ -1807,6 +1972,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   /** Stops serving, the link and the timers; nothing is written. */
   private void stopEverything(String reason) {
     meters.close();
+    if (udpPath != null) {
+      udpPath.close();
+    }
     PeerSession s;
     synchronized (this) {
       closed = true;

@@ -12,6 +12,8 @@ import java.time.Duration;
  *
  * @param pairKey the pair's shared key for the replication link's HMAC, or null (unauthenticated,
  *     for tests on loopback only)
+ * @param heartbeatListen where this node's UDP heartbeat path listens, or null for none
+ * @param heartbeatPeer where the peer's UDP heartbeat path listens, or null for none
  * @param dataTimeout a peer that has not completed a request in this time is dropped and outdated
  * @param autoFailover whether a secondary that loses its primary asks the witness to take over
  *     (false with witness None and in maintenance)
@@ -25,6 +27,8 @@ public record VolumeConfig(
     String peerNode,
     InetSocketAddress listen,
     InetSocketAddress peer,
+    InetSocketAddress heartbeatListen,
+    InetSocketAddress heartbeatPeer,
     Path disk,
     Path metadata,
     Protocol protocol,
@@ -46,6 +50,10 @@ public record VolumeConfig(
 
   public boolean isInitialSyncSource() {
     return node.equals(initialSyncSource);
+  }
+
+  public boolean hasUdpHeartbeat() {
+    return heartbeatListen != null && heartbeatPeer != null;
   }
 
   public String logPrefix() {

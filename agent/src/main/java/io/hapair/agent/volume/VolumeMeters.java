@@ -21,7 +21,8 @@ final class VolumeMeters implements AutoCloseable {
   private final MeterRegistry registry = Metrics.globalRegistry;
   private final List<Meter> meters = new ArrayList<>();
   private final Timer writeLatency;
-  private final Timer heartbeatRtt;
+  private final Timer linkRtt;
+  private final Timer udpRtt;
   private final Counter failovers;
   private final Timer failoverDuration;
 
@@ -92,13 +93,15 @@ final class VolumeMeters implements AutoCloseable {
                 .tags(tags.and("protocol", config.protocol().name()))
                 .publishPercentileHistogram()
                 .register(registry));
-    heartbeatRtt =
-        add(
-            Timer.builder("hapair.heartbeat.rtt")
-                .description("Round trip of the replication link's heartbeats")
-                .tags(tags)
-                .publishPercentileHistogram()
-                .register(registry));
+    linkRtt = add(heartbeatRtt(tags.and("path", "link")));
+    udpRtt = add(heartbeatRtt(tags.and("path", "udp")));
+    for (String path : new String[] {"link", "udp"}) {
+      add(
+          Gauge.builder("hapair.peer.heard", volume, v -> v.peerHeardOn(path) ? 1 : 0)
+              .description("1 while the peer was heard on this heartbeat path within the dead time")
+              .tags(tags.and("path", path))
+              .register(registry));
+    }
     failoverDuration =
         add(
             Timer.builder("hapair.failover.duration")
@@ -114,6 +117,14 @@ final class VolumeMeters implements AutoCloseable {
                 .register(registry));
   }
 
+  private Timer heartbeatRtt(Tags tags) {
+    return Timer.builder("hapair.heartbeat.rtt")
+        .description("Round trip of heartbeats, per path (the replication link, the UDP path)")
+        .tags(tags)
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
   static Tags tags(VolumeConfig config) {
     return Tags.of("pair", config.pairUid(), "group", config.group(), "node", config.node());
   }
@@ -127,8 +138,12 @@ final class VolumeMeters implements AutoCloseable {
     writeLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
   }
 
-  void heartbeat(long rttNanos) {
-    heartbeatRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+  void linkHeartbeat(long rttNanos) {
+    linkRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void udpHeartbeat(long rttNanos) {
+    udpRtt.record(rttNanos, TimeUnit.NANOSECONDS);
   }
 
   void tookOver(long durationNanos) {

@@ -1,6 +1,7 @@
 package io.hapair.agent.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.support.Command;
 import io.hapair.agent.volume.PairHarnessAccess;
@@ -79,7 +80,26 @@ class MetricsIT {
       assertThat(value(scrape, "hapair_resync_bytes_total{" + a + "}")).isGreaterThan(0);
       assertThat(value(scrape, "hapair_write_latency_seconds_count{" + a + ",protocol=\"C\"}"))
           .isGreaterThanOrEqualTo(2);
-      assertThat(value(scrape, "hapair_heartbeat_rtt_seconds_count{" + a + "}")).isGreaterThan(0);
+      for (String path : new String[] {"link", "udp"}) {
+        assertThat(
+                value(
+                    scrape, "hapair_heartbeat_rtt_seconds_count{" + a + ",path=\"" + path + "\"}"))
+            .as("heartbeat round trips on the %s path", path)
+            .isGreaterThan(0);
+      }
+      String udpHeard = "hapair_peer_heard{" + a + ",path=\"udp\"}";
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  value(
+                          http.send(
+                                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .body(),
+                          udpHeard)
+                      == 0);
+      assertThat(value(scrape, "hapair_peer_heard{" + a + ",path=\"link\"}")).isZero();
       assertThat(value(scrape, "hapair_lease_remaining_seconds{" + a + "}")).isGreaterThan(0);
       assertThat(value(scrape, "hapair_nbd_requests_total{export=\"vol\",type=\"write\"}"))
           .isGreaterThanOrEqualTo(2);

@@ -38,6 +38,13 @@ final class PairHarness implements AutoCloseable {
   long resyncRate = 0;
   String initialSyncSource;
   boolean autoFailover;
+
+  /**
+   * Whether the nodes also heartbeat over UDP. Off by default: most tests cut the link in-process,
+   * which a UDP path on loopback would not notice.
+   */
+  boolean udpHeartbeat;
+
   int regionSize = 4096;
   HAPairSpec.SplitBrainPolicy splitBrain = HAPairSpec.SplitBrainPolicy.Manual;
 
@@ -104,6 +111,8 @@ final class PairHarness implements AutoCloseable {
           peer,
           new InetSocketAddress(lo, port),
           new InetSocketAddress(lo, peerPort),
+          udpHeartbeat ? new InetSocketAddress(lo, port) : null,
+          udpHeartbeat ? new InetSocketAddress(lo, peerPort) : null,
           disk,
           meta,
           protocol,

@@ -12,8 +12,12 @@ public final class PairHarnessAccess implements AutoCloseable {
     this.pair = pair;
   }
 
+  /** Both nodes started, node-a primary and in sync, heartbeating on the link and over UDP. */
   public static PairHarnessAccess started(Path dir) throws Exception {
-    return new PairHarnessAccess(PairHarness.started(dir, Protocol.C));
+    PairHarness pair = new PairHarness(dir, Protocol.C, "test pair key".getBytes());
+    pair.udpHeartbeat = true;
+    pair.startInSync(pair.arbiter, pair.arbiter);
+    return new PairHarnessAccess(pair);
   }
 
   public String primaryUri() {

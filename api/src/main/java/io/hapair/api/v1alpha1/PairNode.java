@@ -24,6 +24,14 @@ public class PairNode {
           + " spec.volume.port.")
   private String address;
 
+  @Size(max = 45)
+  @Pattern(Patterns.IP_ADDRESS)
+  @JsonPropertyDescription(
+      "A second address of the node for the UDP heartbeat path, ideally on another network or"
+          + " NIC (corosync's second ring). Default: address. The path uses the group's port over"
+          + " UDP.")
+  private String heartbeatAddress;
+
   @Size(min = 1, max = 4096)
   @JsonPropertyDescription(
       "This node's disk when it differs from spec.volume.disk: a block device or file path."
@@ -44,6 +52,14 @@ public class PairNode {
 
   public void setAddress(String address) {
     this.address = address;
+  }
+
+  public String getHeartbeatAddress() {
+    return heartbeatAddress;
+  }
+
+  public void setHeartbeatAddress(String heartbeatAddress) {
+    this.heartbeatAddress = heartbeatAddress;
   }
 
   public String getDisk() {

@@ -102,7 +102,39 @@ public final class PairValidator {
                 "the two replication addresses must both be IPv4 or both IPv6"));
       }
     }
+    checkHeartbeatAddresses(nodes, problems);
     return addresses;
+  }
+
+  /** The UDP heartbeat path runs between heartbeatAddress (default: address) of each node. */
+  private static void checkHeartbeatAddresses(List<PairNode> nodes, List<SpecProblem> problems) {
+    if (nodes.get(0).getHeartbeatAddress() == null && nodes.get(1).getHeartbeatAddress() == null) {
+      return; // the replication addresses, checked above
+    }
+    List<InetAddress> ends = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      PairNode node = nodes.get(i);
+      String own = node.getHeartbeatAddress();
+      if (own == null) {
+        parse(
+                "spec.nodes[" + i + "].address",
+                node.getAddress(),
+                IpAddresses::parse,
+                new ArrayList<>())
+            .ifPresent(ends::add);
+      } else {
+        parse("spec.nodes[" + i + "].heartbeatAddress", own, IpAddresses::parse, problems)
+            .ifPresent(ends::add);
+      }
+    }
+    if (ends.size() == 2 && ends.get(0).getClass() != ends.get(1).getClass()) {
+      problems.add(
+          SpecProblem.of(
+              "spec.nodes[1].heartbeatAddress",
+              "AddressFamilyMismatch",
+              "the two heartbeat addresses (heartbeatAddress, else address) must both be IPv4 or"
+                  + " both IPv6"));
+    }
   }
 
   private static void checkMode(HAPairSpec spec, List<SpecProblem> problems) {

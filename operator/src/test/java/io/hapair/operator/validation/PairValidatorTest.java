@@ -73,6 +73,16 @@ class PairValidatorTest {
             "spec.nodes[1].address",
             "InvalidValue"),
         mistake(
+            "a heartbeat address of the other family than the peer's",
+            s -> s.getNodes().get(0).setHeartbeatAddress("2001:db8::11"),
+            "spec.nodes[1].heartbeatAddress",
+            "AddressFamilyMismatch"),
+        mistake(
+            "a heartbeat address that is not an address",
+            s -> s.getNodes().get(1).setHeartbeatAddress("10.0.0"),
+            "spec.nodes[1].heartbeatAddress",
+            "InvalidValue"),
+        mistake(
             "an IPv4 and an IPv6 replication address",
             s -> s.getNodes().get(1).setAddress("2001:db8::12"),
             "spec.nodes[1].address",
