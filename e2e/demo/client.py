@@ -5,20 +5,26 @@ Every write is recorded as invoked, then ok (acknowledged) or unknown (the conne
 libnbd does not reconnect by itself: on an error this client reconnects, as an application would.
 At the end it reads back every acknowledged block and checks that none was lost or is stale.
 Runs until the file named by --stop exists or --seconds pass (bounded).
+
+With --history it also writes what was acknowledged (JSON) to that file; if no server answers at
+the end it exits 3 and leaves the check to --check-image, which reads the blocks from a disk
+image directly (a scenario where, rightly, nobody serves).
 """
 import argparse
 import hashlib
+import json
 import os
 import struct
 import sys
 import time
 
-import nbd
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--uri", required=True)
+parser.add_argument("--uri")
 parser.add_argument("--blocks", type=int, default=4096)
-parser.add_argument("--stop", required=True)
+parser.add_argument("--stop")
+parser.add_argument("--history", help="JSON file of the acknowledged writes, written at the end")
+parser.add_argument("--check-image", help="check the history in --history against this image")
 parser.add_argument("--seconds", type=float, default=120)
 parser.add_argument("--request-timeout", type=float, default=2.0,
                     help="a write unanswered this long counts as failed (a frozen or partitioned "
@@ -26,10 +32,11 @@ parser.add_argument("--request-timeout", type=float, default=2.0,
 args = parser.parse_args()
 
 BLOCK = 4096
+MAGIC = 0x4841504149520000
 
 
 def block(seq):
-    head = struct.pack(">QQ", 0x4841504149520000, seq)
+    head = struct.pack(">QQ", MAGIC, seq)
     body = head + bytes(BLOCK - len(head) - 32)
     return body + hashlib.sha256(body).digest()
 
@@ -66,6 +73,34 @@ def write_fua(h, data, offset):
 
 def log(message):
     print(time.strftime("%H:%M:%S"), "client:", message, flush=True)
+
+
+def stale_or_lost(acknowledged, read):
+    """Slots whose acknowledged write is missing: a newer write is allowed (its outcome was
+    unknown), older data, a torn block or something else is not."""
+    lost = 0
+    for slot, expected in acknowledged.items():
+        data = read(slot * BLOCK)
+        body, digest = data[:-32], data[-32:]
+        magic, found = struct.unpack(">QQ", body[:16])
+        if hashlib.sha256(body).digest() != digest or magic != MAGIC or found < expected:
+            lost += 1
+    return lost
+
+
+if args.check_image:
+    with open(args.history) as f:
+        acknowledged = {int(k): v for k, v in json.load(f).items()}
+    with open(args.check_image, "rb") as image:
+        def read_image(offset):
+            image.seek(offset)
+            return image.read(BLOCK)
+        lost = stale_or_lost(acknowledged, read_image)
+    log("history check on %s: %d acknowledged blocks, %d lost or stale"
+        % (os.path.basename(args.check_image), len(acknowledged), lost))
+    sys.exit(1 if lost else 0)
+
+import nbd  # noqa: E402  (only the client needs libnbd; --check-image runs without it)
 
 
 acknowledged = {}  # slot -> seq of the last acknowledged write there
@@ -105,7 +140,8 @@ while not os.path.exists(args.stop) and time.monotonic() - started < args.second
         except Exception:
             pass
         handle = None
-        while handle is None and time.monotonic() - started < args.seconds:
+        while (handle is None and time.monotonic() - started < args.seconds
+               and not os.path.exists(args.stop)):
             try:
                 handle = connect()
             except (nbd.Error, TimeoutError):
@@ -116,14 +152,14 @@ while not os.path.exists(args.stop) and time.monotonic() - started < args.second
         log("write %d acknowledged" % seq)
         last_report = time.monotonic()
 
+if args.history:
+    with open(args.history, "w") as f:
+        json.dump(acknowledged, f)
+if handle is None:
+    log("stopping after %d writes (%d with unknown outcome); no server answers, so the history"
+        " is checked on a disk image" % (seq, unknown))
+    sys.exit(3)
 log("stopping after %d writes (%d with unknown outcome); checking every acknowledged block" % (seq, unknown))
-lost = 0
-for slot, expected in acknowledged.items():
-    data = handle.pread(BLOCK, slot * BLOCK)
-    body, digest = data[:-32], data[-32:]
-    magic, found = struct.unpack(">QQ", body[:16])
-    # A newer write than the acknowledged one is allowed (its outcome was unknown); older is not.
-    if hashlib.sha256(body).digest() != digest or magic != 0x4841504149520000 or found < expected:
-        lost += 1
+lost = stale_or_lost(acknowledged, lambda offset: handle.pread(BLOCK, offset))
 log("history check: %d acknowledged blocks, %d lost or stale" % (len(acknowledged), lost))
 sys.exit(1 if lost else 0)

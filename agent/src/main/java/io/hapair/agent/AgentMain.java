@@ -2,13 +2,18 @@ package io.hapair.agent;
 
 import io.hapair.agent.standalone.ConfigException;
 import io.hapair.agent.standalone.ConfigLoader;
+import io.hapair.agent.standalone.ControlCommands;
+import io.hapair.agent.standalone.ControlSocket;
 import io.hapair.agent.standalone.NodeRunner;
+import io.hapair.agent.standalone.StandaloneConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** `java -jar hapair-agent.jar`: the node agent. */
 @Command(
@@ -18,6 +23,7 @@ import picocli.CommandLine.Option;
     description = "The hapair node agent: replication, NBD export, failover, virtual IP.",
     subcommands = {
       AgentMain.Run.class,
+      AgentMain.Ctl.class,
       AgentMain.Kube.class,
       AgentMain.ForcePromote.class,
       AgentMain.Witness.class,
@@ -243,14 +249,56 @@ public final class AgentMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       NodeRunner runner;
+      StandaloneConfig loaded;
       try {
-        runner = NodeRunner.start(ConfigLoader.load(config));
+        loaded = ConfigLoader.load(config);
+        runner = NodeRunner.start(loaded);
       } catch (ConfigException e) {
         System.err.println("hapair-agent: " + e.getMessage());
         return 2;
       }
-      runUntilShutdown(runner);
+      ControlSocket control =
+          ControlSocket.open(Path.of(loaded.stateDir), new ControlCommands(runner, config)::handle);
+      runUntilShutdown(
+          () -> {
+            control.close();
+            runner.close();
+          });
       return 0;
+    }
+  }
+
+  /** Asks a running standalone agent to do something, through its control socket. */
+  @Command(
+      name = "ctl",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Talk to the running standalone agent of this node (its control socket in stateDir).",
+        "Requests: switchover <node> (hand the groups this node leads to <node>), reload (apply"
+            + " maintenance, preferred primaries and failback from the config file)."
+      })
+  static final class Ctl implements Callable<Integer> {
+    @Option(
+        names = {"-c", "--config"},
+        required = true,
+        description = "The standalone YAML file of the running agent.")
+    Path config;
+
+    @Parameters(arity = "1..*", description = "The request, e.g. switchover node-b")
+    List<String> request;
+
+    @Override
+    public Integer call() throws Exception {
+      StandaloneConfig loaded;
+      try {
+        loaded = ConfigLoader.load(config);
+      } catch (ConfigException e) {
+        System.err.println("hapair-agent: " + e.getMessage());
+        return 2;
+      }
+      String answer = ControlSocket.ask(Path.of(loaded.stateDir), String.join(" ", request));
+      System.out.println(answer);
+      return answer.startsWith("ok") ? 0 : 1;
     }
   }
 }

@@ -392,9 +392,10 @@ public final class NodeRunner implements Closeable {
 
   /**
    * Switchover: every group this node leads whose peer is {@code target} hands its role over.
-   * Completes when all handovers have; groups already led by the target are left alone.
+   * Completes, with how many groups were handed over, when all handovers have; groups already led
+   * by the target are left alone.
    */
-  public java.util.concurrent.CompletableFuture<Void> switchOverTo(String target) {
+  public java.util.concurrent.CompletableFuture<Integer> switchOverTo(String target) {
     List<java.util.concurrent.CompletableFuture<Long>> handovers = new ArrayList<>();
     for (ReplicatedVolume v : volumes) {
       if (v.role() == io.hapair.agent.meta.Role.PRIMARY && target.equals(v.config().peerNode())) {
@@ -402,7 +403,8 @@ public final class NodeRunner implements Closeable {
       }
     }
     return java.util.concurrent.CompletableFuture.allOf(
-        handovers.toArray(java.util.concurrent.CompletableFuture[]::new));
+            handovers.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .thenApply(v -> handovers.size());
   }
 
   /** With failback Preferred: hand a group back to its preferred node once it is in sync. */

@@ -41,13 +41,25 @@ final class LoopbackPair implements AutoCloseable {
    * The witness address in the file is a placeholder: the runners share the in-memory record.
    */
   NodeRunner run(String node, String... specLines) throws Exception {
+    Path file = writeConfig(node, specLines);
+    NodeRunner runner = NodeRunner.start(ConfigLoader.load(file), (group, volume, seen) -> witness);
+    if (node.equals("node-a")) {
+      a = runner;
+    } else {
+      b = runner;
+    }
+    return runner;
+  }
+
+  /** Writes {@code node}'s config file (see {@link #run}) without starting anything. */
+  Path writeConfig(String node, String... specLines) throws IOException {
     StringBuilder yaml =
         new StringBuilder(
             String.join(
                 "\n",
                 "pair: " + name,
                 "node: " + node,
-                "stateDir: " + dir.resolve("state-" + node),
+                "stateDir: " + stateDir(node),
                 "keyFile: " + dir.resolve("pair.key"),
                 "witness: 127.0.0.1:1",
                 "metrics: \"off\"",
@@ -64,13 +76,11 @@ final class LoopbackPair implements AutoCloseable {
     }
     Path file = dir.resolve(node + ".yaml");
     Files.writeString(file, yaml.toString());
-    NodeRunner runner = NodeRunner.start(ConfigLoader.load(file), (group, volume, seen) -> witness);
-    if (node.equals("node-a")) {
-      a = runner;
-    } else {
-      b = runner;
-    }
-    return runner;
+    return file;
+  }
+
+  Path stateDir(String node) {
+    return dir.resolve("state-" + node);
   }
 
   static ReplicatedVolume volume(NodeRunner runner) {
