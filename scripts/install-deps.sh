@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   openjdk-17-jdk-headless maven   # the build
-  iproute2 nftables iputils-arping tcpdump   # network namespaces, partitions, ARP (e2e)
+  iproute2 nftables iputils-arping ipv6toolkit tcpdump   # namespaces, partitions, ARP, NA (e2e)
   libnbd-bin python3-libnbd qemu-utils fio nbdkit   # real NBD clients and the un-replicated baseline
 )
 

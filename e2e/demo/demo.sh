@@ -1,22 +1,39 @@
 #!/usr/bin/env bash
-# The hapair demo (README command 1): two nodes, a witness and a client in network namespaces of
-# their own on one bridge; writes flowing through the virtual IP over NBD with TLS; a fault; the
-# client carries on; every acknowledged write is checked. Needs root. Everything it creates is
-# removed at the end.
-#   demo.sh [kill|stop|partition-peer|link-down|partition-witness|witness-killed|one-way|loss]
+# The hapair demo (README command 1) and the e2e scenarios: two nodes, a witness and a client in
+# network namespaces of their own on one bridge; writes flowing through the virtual IP over NBD
+# with TLS; a fault; the client carries on; every acknowledged write is checked; the ARP traffic
+# for the virtual IP is recorded on the client's side and checked. Needs root. Everything it
+# creates is removed at the end.
+#   demo.sh [scenario]
 #   kill            (default) the primary's agent gets SIGKILL; the secondary takes over
 #   stop            the primary's agent is frozen (SIGSTOP) for 3 s, longer than its lease, then
 #                   resumed: it must step down, never answer again, and resync as secondary
 #   partition-peer  nftables drops all traffic between node-a and node-b for 3 s: node-a stays
 #                   primary (it outdates node-b at the witness first), no failover, then resync
+#   partition-both  node-a cut from node-b and from the witness for 4 s: its lease runs out, it
+#                   stops answering, node-b takes over; healed, node-a steps down and resyncs
 #   link-down       node-a's network interface goes down, as when the node dies
 #   partition-witness  node-a cut from the witness for 3 s: nothing moves
 #   witness-killed  the witness process is killed: nothing moves
+#   witness-rollback  a failover to node-b (epoch 2), node-a back; then the witness's state is
+#                   restored from a copy of epoch 1 and node-b is killed: node-a must refuse the
+#                   older record (automation stops with an alarm) and nobody serves
 #   one-way         node-a stops hearing node-b for 3 s: node-a outdates node-b and carries on
 #   loss            30% of the packets between the nodes dropped for 10 s: no failover
+#   loss-link       30% of the replication link's packets (TCP only) dropped for 20 s; the UDP
+#                   heartbeat path is untouched: no failover
+#   resync-restart  node-b away while 200 MiB are written, back resyncing, restarted mid-resync,
+#                   then node-a killed:
+#                   node-b is Inconsistent and must not promote; nobody serves
+#   switchover      hapair-agent ctl switchover node-b on node-a: a planned handover
+#   failback        spec.failback Preferred: node-a killed, node-b takes over; node-a restarted
+#                   gets the role back once in sync
+#   health-check    node-a's health check starts failing: it hands the role to node-b
 #   qemu-reconnect  as kill, with qemu-io (reconnect-delay) writing across the failover
+#   kill-ipv6       as kill, with an IPv6 virtual IP (nodad, unsolicited neighbour advertisements)
 # FAILOVER overrides spec.failover (default "{heartbeatInterval: 100ms, missedHeartbeats: 5}").
 # CLIENT_TIMEOUT (seconds, default 2) bounds each client write (see docs/how-to/nbd-clients.md).
+# HAPDEMO_PREFIX / HAPDEMO_VETH name the namespaces and veths (to run two at once).
 set -euo pipefail
 SCENARIO=${1:-kill}
 cd "$(dirname "$0")/../.."
@@ -26,13 +43,31 @@ cd "$(dirname "$0")/../.."
 JAR=agent/target/hapair-agent.jar
 [ -f "$JAR" ] || mvn -B -q -ntp -DskipTests package -pl api,agent -am
 
-P=hapdemo                       # prefix of everything this script creates
+P=${HAPDEMO_PREFIX:-hapdemo}    # prefix of everything this script creates
+VETH=${HAPDEMO_VETH:-hd}
 NET=192.0.2                     # documentation range, inside the demo's namespaces only
 VIP=$NET.100
+VIP_PREFIX=24
+if [ "$SCENARIO" = kill-ipv6 ]; then VIP=fd00:db8::100; VIP_PREFIX=64; fi
+VIP_HOST=$VIP; [ "$VIP_PREFIX" = 64 ] && VIP_HOST="[$VIP]"
+VIP_LIFETIME=2                  # seconds (NodeRunner.VIP_LIFETIME_SECONDS)
 work=$(mktemp -d)
+cp "$JAR" "$work/agent.jar"     # a rebuild while the demo runs does not touch its agents
+AGENT="$work/agent.jar"
 pids=()
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+now() { date +%s.%N; }
+
+# Waits (bounded: 0.05 s steps) until the file contains the pattern at least N times.
+await_log() {
+  local file=$1 pattern=$2 count=${3:-1} steps=${4:-200}
+  for _ in $(seq 1 "$steps"); do
+    [ "$(grep -c -- "$pattern" "$file" 2>/dev/null)" -ge "$count" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
 
 cleanup() {
   for pid in "${pids[@]:-}"; do kill -9 "$pid" 2>/dev/null || true; done
@@ -41,16 +76,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Scenario settings that go into the config files.
+FAILBACK=Never
+HEALTH=""
+case "$SCENARIO" in
+  failback) FAILBACK=Preferred ;;
+  health-check) HEALTH=yes ;;
+esac
+
 lan_delete "$P" node-a node-b witness client
 say "network: namespaces $P-{node-a,node-b,witness,client} on a bridge in $P-lan"
-lan_create "$P" hd "$NET" node-a:11 node-b:12 witness:3 client:50
+lan_create "$P" "$VETH" "$NET" node-a:11 node-b:12 witness:3 client:50
+[ "$VIP_PREFIX" = 64 ] && ip -n "$P-client" addr add fd00:db8::50/64 dev eth0 nodad
 
 say "pair key and certificates (the pair's own CA; the server certificate names $VIP)"
 head -c 32 /dev/urandom > "$work/pair.key"
-java -jar "$JAR" certs --dir "$work/tls" --pair demo --server-name "$VIP" > /dev/null
+java -jar "$AGENT" certs --dir "$work/tls" --pair demo --server-name "$VIP" > /dev/null
 truncate -s 256M "$work/a.img" "$work/b.img"
 
 for node in node-a node-b; do
+  health=""
+  [ -n "$HEALTH" ] && health=", healthCheck: {command: \"test ! -e $work/sick-$node\", interval: 200ms, timeout: 1s, failures: 2}"
   cat > "$work/$node.yaml" <<YAML
 pair: demo
 node: $node
@@ -62,129 +108,228 @@ spec:
   nodes:
     - {name: node-a, address: $NET.11, disk: $work/a.img}
     - {name: node-b, address: $NET.12, disk: $work/b.img}
-  volume: {disk: unused, protocol: C}
+  volume: {disk: unused, protocol: C, resyncRate: 100Mi}
   virtualIPs:
-    - {address: $VIP/24, interface: eth0, garp: {count: 5, interval: 100ms, refresh: 10s}}
+    - {address: $VIP/$VIP_PREFIX, interface: eth0, garp: {count: 5, interval: 100ms, refresh: 10s}}
   preferredPrimary: node-a
+  failback: $FAILBACK
   failover: ${FAILOVER:-{heartbeatInterval: 100ms, missedHeartbeats: 5\}}
 YAML
+  if [ -n "$health" ]; then
+    sed -i "s|^  failover: {\(.*\)}$|  failover: {\1$health}|" "$work/$node.yaml"
+  fi
 done
 
+start_witness() {
+  ip netns exec "$P-witness" java -jar "$AGENT" witness --listen "$NET.3:7799" \
+    --state-dir "$work/witness" --key-file "$work/pair.key" >> "$work/witness.log" 2>&1 &
+  pids+=($!); witness_pid=$!
+}
+start_agent() {  # start_agent NODE: sets agent_a or agent_b
+  ip netns exec "$P-$1" java -jar "$AGENT" run -c "$work/$1.yaml" >> "$work/$1.log" 2>&1 &
+  pids+=($!)
+  if [ "$1" = node-a ]; then agent_a=$!; else agent_b=$!; fi
+}
+mac_of() { ip -n "$P-$1" -o link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
+
 say "starting the witness and both agents"
-ip netns exec "$P-witness" java -jar "$JAR" witness --listen "$NET.3:7799" \
-  --state-dir "$work/witness" --key-file "$work/pair.key" > "$work/witness.log" 2>&1 &
-pids+=($!)
-ip netns exec "$P-node-a" java -jar "$JAR" run -c "$work/node-a.yaml" > "$work/node-a.log" 2>&1 &
-pids+=($!); agent_a=$!
-ip netns exec "$P-node-b" java -jar "$JAR" run -c "$work/node-b.yaml" > "$work/node-b.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do
-  grep -q "resync of node-b done\|node-b is in sync" "$work/node-a.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q "resync of node-b done\|node-b is in sync" "$work/node-a.log" \
+start_witness
+start_agent node-a
+start_agent node-b
+await_log "$work/node-a.log" "resync of node-b done\|node-b is in sync" 1 300 \
   || { echo "demo: the pair did not come up; node-a's log:" >&2; tail -20 "$work/node-a.log" >&2; exit 1; }
 grep -h "primary of epoch\|took\|resync of" "$work/node-a.log" | sed 's/^/   node-a /'
 
-say "client: numbered FUA writes through $VIP (NBD over TLS), reconnecting on errors"
-uri="nbds://$VIP/demo?tls-certificates=$work/tls"
+say "client: numbered FUA writes through $VIP (NBD over TLS), reconnecting on errors; ARP for $VIP recorded"
+ip netns exec "$P-client" python3 e2e/demo/arpwatch.py --vip "$VIP" --out "$work/arp.log" \
+  --stop "$work/stop" --seconds 300 &
+pids+=($!); arpwatch=$!
+uri="nbds://$VIP_HOST/demo?tls-certificates=$work/tls"
 ip netns exec "$P-client" env PATH=/usr/bin:/bin python3 e2e/demo/client.py \
-  --uri "$uri" --stop "$work/stop" --seconds 120 --request-timeout "${CLIENT_TIMEOUT:-2}" 2>&1 \
-  | sed -u 's/^/   /' &
+  --uri "$uri" --stop "$work/stop" --seconds 120 --request-timeout "${CLIENT_TIMEOUT:-2}" \
+  --history "$work/history.json" 2>&1 | sed -u 's/^/   /' &
 client=$!
 sleep 3
 
+nft_on_a() { ip netns exec "$P-node-a" nft -f -; }
+heal_a() { ip netns exec "$P-node-a" nft delete table inet hapdemo; }
+moves=0            # how many times the announcing node must change (checked on the wire)
+fault_at=""        # when the old primary lost the role (wall clock), for the ARP bound
+history_image=""   # when nobody serves at the end: the disk holding every acknowledged write
+
 case "$SCENARIO" in
-  kill)
+  kill|kill-ipv6)
     say "killing node-a's agent with SIGKILL (its address lifetime runs out; node-b waits out its lease)"
-    kill -9 "$agent_a"
-    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
-    expected_primary=node-b
+    fault_at=$(now); kill -9 "$agent_a"
+    await_log "$work/node-b.log" "took over" || true
+    expected_primary=node-b; moves=1
     ;;
   stop)
     say "freezing node-a's agent (SIGSTOP) for 3 s, longer than its lease"
-    kill -STOP "$agent_a"
-    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+    fault_at=$(now); kill -STOP "$agent_a"
+    await_log "$work/node-b.log" "took over" || true
     sleep 2
     say "resuming node-a's agent (SIGCONT): it must step down, not answer"
     kill -CONT "$agent_a"
-    for _ in $(seq 1 200); do grep -q "stepped down" "$work/node-a.log" && break; sleep 0.05; done
-    for _ in $(seq 1 200); do grep -q "resync of node-a done\|node-a is in sync" "$work/node-b.log" && break; sleep 0.05; done
-    expected_primary=node-b
+    await_log "$work/node-a.log" "stepped down" || true
+    await_log "$work/node-b.log" "resync of node-a done\|node-a is in sync" || true
+    expected_primary=node-b; moves=1
     ;;
   partition-peer)
     say "cutting node-a <-> node-b (nftables drop on node-a) for 3 s; both still reach the witness"
-    ip netns exec "$P-node-a" nft -f - <<NFT
+    nft_on_a <<NFT
 table inet hapdemo {
-  chain in {
-    type filter hook input priority 0;
-    ip saddr $NET.12 drop
-  }
-  chain out {
-    type filter hook output priority 0;
-    ip daddr $NET.12 drop
-  }
+  chain in { type filter hook input priority 0; ip saddr $NET.12 drop; }
+  chain out { type filter hook output priority 0; ip daddr $NET.12 drop; }
 }
 NFT
     sleep 3
     say "healing the partition"
-    ip netns exec "$P-node-a" nft delete table inet hapdemo
-    for _ in $(seq 1 300); do
-      [ "$(grep -c "resync of node-b done" "$work/node-a.log")" -ge 2 ] && break
-      sleep 0.05
-    done
+    heal_a
+    await_log "$work/node-a.log" "resync of node-b done" 2 300 || true
     expected_primary=node-a
+    ;;
+  partition-both)
+    say "cutting node-a from node-b and from the witness for 4 s: its lease runs out, node-b takes over"
+    fault_at=$(now)
+    nft_on_a <<NFT
+table inet hapdemo {
+  chain in { type filter hook input priority 0; ip saddr { $NET.12, $NET.3 } drop; }
+  chain out { type filter hook output priority 0; ip daddr { $NET.12, $NET.3 } drop; }
+}
+NFT
+    await_log "$work/node-b.log" "took over" || true
+    sleep 2
+    say "healing: node-a hears of epoch 2, steps down and resyncs from node-b"
+    heal_a
+    await_log "$work/node-a.log" "stepped down" || true
+    await_log "$work/node-b.log" "resync of node-a done\|node-a is in sync" 1 300 || true
+    expected_primary=node-b; moves=1
     ;;
   link-down)
     say "taking node-a's interface down, as if the node died"
-    ip -n "$P-node-a" link set eth0 down
-    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
-    expected_primary=node-b
+    fault_at=$(now); ip -n "$P-node-a" link set eth0 down
+    await_log "$work/node-b.log" "took over" || true
+    expected_primary=node-b; moves=1
     ;;
   partition-witness)
     say "cutting node-a from the witness (nftables) for 3 s: the pair is connected, nothing moves"
-    ip netns exec "$P-node-a" nft -f - <<NFT
+    nft_on_a <<NFT
 table inet hapdemo {
   chain in { type filter hook input priority 0; ip saddr $NET.3 drop; }
   chain out { type filter hook output priority 0; ip daddr $NET.3 drop; }
 }
 NFT
     sleep 3
-    ip netns exec "$P-node-a" nft delete table inet hapdemo
+    heal_a
     expected_primary=node-a
     ;;
   witness-killed)
     say "killing the witness: the pair is connected, nothing moves (a lost peer now could not be outdated)"
-    ip netns pids "$P-witness" | xargs -r kill -9
+    kill -9 "$witness_pid"
     sleep 3
     expected_primary=node-a
     ;;
+  witness-rollback)
+    say "copying the witness's state (epoch 1), then a first failover: node-a's agent killed"
+    cp -a "$work/witness" "$work/witness-epoch1"
+    fault_at=$(now); kill -9 "$agent_a"
+    await_log "$work/node-b.log" "took over" || true
+    say "node-a back as secondary; it resyncs from node-b"
+    start_agent node-a
+    await_log "$work/node-b.log" "resync of node-a done\|node-a is in sync" 1 300 || true
+    say "the witness's state rolled back to the epoch-1 copy (a restored backup), witness restarted"
+    kill -9 "$witness_pid"; wait "$witness_pid" 2>/dev/null || true
+    rm -rf "$work/witness"; cp -a "$work/witness-epoch1" "$work/witness"
+    start_witness
+    sleep 1
+    say "killing node-b's agent: node-a must refuse the older record and stop automation"
+    kill -9 "$agent_b"
+    await_log "$work/node-a.log" "automation stopped" 1 200 || true
+    sleep 2
+    expected_primary=none; moves=1; history_image=$work/b.img
+    ;;
   one-way)
     say "node-a stops hearing node-b (nftables, one way) for 3 s: node-a outdates node-b and carries on; node-b still hears node-a and does not take over"
-    ip netns exec "$P-node-a" nft -f - <<NFT
+    nft_on_a <<NFT
 table inet hapdemo {
   chain in { type filter hook input priority 0; ip saddr $NET.12 drop; }
 }
 NFT
     sleep 3
-    ip netns exec "$P-node-a" nft delete table inet hapdemo
-    for _ in $(seq 1 300); do
-      [ "$(grep -c "resync of node-b done" "$work/node-a.log")" -ge 2 ] && break
-      sleep 0.05
-    done
+    heal_a
+    await_log "$work/node-a.log" "resync of node-b done" 2 300 || true
     expected_primary=node-a
     ;;
   loss)
     say "dropping 30% of node-a's packets to and from node-b (nftables numgen) for 10 s: no failover"
-    ip netns exec "$P-node-a" nft -f - <<NFT
+    nft_on_a <<NFT
 table inet hapdemo {
   chain in { type filter hook input priority 0; ip saddr $NET.12 numgen random mod 100 < 30 drop; }
   chain out { type filter hook output priority 0; ip daddr $NET.12 numgen random mod 100 < 30 drop; }
 }
 NFT
     sleep 10
-    ip netns exec "$P-node-a" nft delete table inet hapdemo
+    heal_a
     expected_primary=node-a
+    ;;
+  loss-link)
+    say "dropping 30% of the replication link's packets (TCP 7788 both ways) for 20 s; the UDP heartbeat path is untouched: no failover"
+    nft_on_a <<NFT
+table inet hapdemo {
+  chain in { type filter hook input priority 0; ip saddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; ip saddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; }
+  chain out { type filter hook output priority 0; ip daddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; ip daddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; }
+}
+NFT
+    sleep 20
+    heal_a
+    echo "   replication link drops during the loss: $(grep -c "replication link to node-b closed" "$work/node-a.log" || true)"
+    expected_primary=node-a
+    ;;
+  resync-restart)
+    say "killing node-b's agent; 200 MiB written meanwhile (qemu-io through the VIP): node-b falls far behind"
+    kill -9 "$agent_b"
+    ip netns exec "$P-client" qemu-io --object "tls-creds-x509,id=tls0,dir=$work/tls,endpoint=client" \
+      --image-opts "driver=nbd,server.type=inet,server.host=$VIP,server.port=10809,export=demo,tls-creds=tls0" \
+      -c "write -P 0x33 32M 200M" | sed 's/^/   qemu-io: /'
+    say "node-b back: it resyncs from node-a (100 MiB/s) and is Inconsistent until done"
+    start_agent node-b
+    await_log "$work/node-b.log" "Inconsistent until the resync completes" 1 300 || true
+    sleep 0.3
+    say "restarting node-b again in the middle of its resync"
+    kill -9 "$agent_b"; wait "$agent_b" 2>/dev/null || true
+    start_agent node-b
+    await_log "$work/node-b.log" "Inconsistent until the resync completes" 2 300 || true
+    sleep 0.3
+    say "killing node-a's agent: node-b is Inconsistent and must not promote"
+    kill -9 "$agent_a"
+    await_log "$work/node-b.log" "not taking over" 1 200 || true
+    sleep 2
+    grep -h "not taking over" "$work/node-b.log" | sed 's/^/   node-b /'
+    expected_primary=none; history_image=$work/a.img
+    ;;
+  switchover)
+    say "a planned switchover: hapair-agent ctl switchover node-b, on node-a"
+    fault_at=$(now)
+    ip netns exec "$P-node-a" java -jar "$AGENT" ctl -c "$work/node-a.yaml" switchover node-b \
+      | sed 's/^/   ctl: /'
+    await_log "$work/node-b.log" "took the handed-over role" || true
+    expected_primary=node-b; moves=1
+    ;;
+  failback)
+    say "killing node-a's agent: node-b takes over"
+    fault_at=$(now); kill -9 "$agent_a"
+    await_log "$work/node-b.log" "took over" || true
+    say "node-a restarted: it resyncs, and with failback Preferred gets the role back once in sync"
+    start_agent node-a
+    await_log "$work/node-a.log" "took the handed-over role" 1 400 || true
+    expected_primary=node-a; moves=2
+    ;;
+  health-check)
+    say "node-a's health check starts failing (test ! -e $work/sick-node-a): it hands the role to node-b"
+    fault_at=$(now); touch "$work/sick-node-a"
+    await_log "$work/node-b.log" "took the handed-over role" 1 200 || true
+    expected_primary=node-b; moves=1
     ;;
   qemu-reconnect)
     say "qemu-io, a client that reconnects by itself (reconnect-delay=10), writes, sleeps while node-a's agent is killed, writes again and reads both back"
@@ -194,40 +339,72 @@ NFT
       -c "read -P 0x51 200M 64k" -c "read -P 0x52 201M 64k" > "$work/qemu.log" 2>&1 &
     qemu=$!
     sleep 1
-    kill -9 "$agent_a"
-    for _ in $(seq 1 200); do grep -q "took over" "$work/node-b.log" && break; sleep 0.05; done
+    fault_at=$(now); kill -9 "$agent_a"
+    await_log "$work/node-b.log" "took over" || true
     qemu_ok=no
     wait "$qemu" && ! grep -q "Pattern verification failed" "$work/qemu.log" && qemu_ok=yes
     sed 's/^/   qemu-io: /' "$work/qemu.log"
     echo "   qemu-io across the failover: $qemu_ok"
     [ "$qemu_ok" = yes ] || verdict_extra="QEMU FAILED"
-    expected_primary=node-b
+    expected_primary=node-b; moves=1
     ;;
   *) echo "demo: unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 sleep 3
 touch "$work/stop"
-wait "$client" && verdict="no acknowledged write lost" || verdict="ACKNOWLEDGED WRITES LOST"
+set +e
+wait "$client"; client_status=$?
+set -e
+case "$client_status" in
+  0) verdict="no acknowledged write lost" ;;
+  3) if python3 e2e/demo/client.py --check-image "$history_image" --history "$work/history.json" \
+        | sed 's/^/   /'; then
+       verdict="no acknowledged write lost"
+     else
+       verdict="ACKNOWLEDGED WRITES LOST"
+     fi ;;
+  *) verdict="ACKNOWLEDGED WRITES LOST" ;;
+esac
+wait "$arpwatch" 2>/dev/null || true
 
 say "timeline (the agents' logs)"
-grep -h "took over\|took .* and announced\\|released\|stepped down\|outdating\|recorded as outdated" \
+grep -h "took over\|took .* and announced\\|released\|stepped down\|outdating\|recorded as outdated\|handed-over\|switchover to\|automation stopped" \
   "$work/node-a.log" "$work/node-b.log" | sort | sed 's/^/   /'
 vip_holders() {
   local found=""
   for node in node-a node-b; do
-    ip -n "$P-$node" -o addr show dev eth0 | grep -q " $VIP/" && found="$found $node"
+    ip -n "$P-$node" -o addr show dev eth0 2>/dev/null | grep -q " $VIP/$VIP_PREFIX " && found="$found $node"
   done
   echo "$found"
 }
+want_holders=" $expected_primary"
+[ "$expected_primary" = none ] && want_holders=""
 # The address follows the lease: give a moment's lapse under load time to heal (bounded).
 for _ in $(seq 1 30); do
   holders=$(vip_holders)
-  [ "$holders" = " $expected_primary" ] && break
+  [ "$holders" = "$want_holders" ] && break
   sleep 0.1
 done
 echo "   $VIP is on:${holders:- nobody}"
-disks="not compared (node-a is dead)"
-if [ "$SCENARIO" != kill ] && [ "$SCENARIO" != link-down ] && [ "$SCENARIO" != qemu-reconnect ]; then
+
+say "on the wire (ARP or neighbour advertisements for $VIP as the client saw it)"
+wire_ok=yes
+python3 e2e/demo/arpcheck.py --log "$work/arp.log" --moves "$moves" --initial node-a \
+  --mac "node-a=$(mac_of node-a)" --mac "node-b=$(mac_of node-b)" \
+  ${fault_at:+--fault-at "$fault_at"} --bound "$((VIP_LIFETIME + 1))" | sed 's/^/   /' || wire_ok=no
+if [ "$expected_primary" != none ]; then
+  client_sees=$(ip -n "$P-client" neigh show to "$VIP" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p')
+  if [ "$client_sees" = "$(mac_of "$expected_primary")" ]; then
+    echo "   the client's ARP entry for $VIP names $expected_primary ($client_sees)"
+  else
+    echo "   the client's ARP entry for $VIP is '${client_sees:-none}', not $expected_primary"
+    wire_ok=no
+  fi
+fi
+
+disks="not compared (a node is dead)"
+if [ "$expected_primary" != none ] && [ "${SCENARIO#kill}" = "$SCENARIO" ] && [ "$SCENARIO" != link-down ] \
+    && [ "$SCENARIO" != qemu-reconnect ]; then
   # Both agents live: once no resync is pending, the two disks must be identical.
   disks="DIFFERENT"
   for _ in $(seq 1 100); do
@@ -236,7 +413,7 @@ if [ "$SCENARIO" != kill ] && [ "$SCENARIO" != link-down ] && [ "$SCENARIO" != q
   done
 fi
 echo "   disks: $disks"
-say "result ($SCENARIO): $verdict; expected primary $expected_primary, VIP on${holders:- nobody}"
+say "result ($SCENARIO): $verdict; expected primary $expected_primary, VIP on${holders:- nobody}; wire checks: $wire_ok"
 [ -z "${verdict_extra:-}" ] && [ "$verdict" = "no acknowledged write lost" ] \
-  && [ "$holders" = " $expected_primary" ] \
+  && [ "$holders" = "$want_holders" ] && [ "$wire_ok" = yes ] \
   && [ "$disks" != "DIFFERENT" ]

@@ -245,7 +245,7 @@ class ChartTest {
   }
 
   @Test
-  void theAlertsAreTheSixNamedAndUseOnlyMetricsTheAgentExports() throws Exception {
+  void theAlertsAreTheSevenNamedAndUseOnlyMetricsTheAgentExports() throws Exception {
     Chart.Rendered rendered = Chart.render(EVERYTHING);
     GenericKubernetesResource rule = rendered.get(GenericKubernetesResource.class, "hapair");
     assertThat(rule.getKind()).isEqualTo("PrometheusRule");
@@ -259,6 +259,7 @@ class ChartTest {
             "HAPairResyncStalled",
             "HAPairWitnessUnreachable",
             "HAPairPeerOutdated",
+            "HAPairWitnessDistrusted",
             "HAPairFailover");
     assertThat(rules.get(1).get("for").asText()).isEqualTo("10m");
     String expressions = String.join("\n", rules.findValuesAsText("expr"));

@@ -182,7 +182,10 @@ public final class PeerSession implements Closeable {
     } catch (ReplicationProtocolException e) {
       close("protocol violation: " + e.getMessage());
     } catch (IOException e) {
-      close("link lost: " + e.getMessage());
+      close(
+          e instanceof java.io.EOFException
+              ? "closed by " + peer.node()
+              : "link lost: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     } catch (RuntimeException e) {
       close("receiver failed: " + e);
     }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link InterfaceOps} through iproute2's {@code ip} and iputils' {@code arping}, each bounded by a
- * timeout. (Netlink would avoid a fork per renewal; renewals are every few hundred ms, so the fork
- * is affordable for now.)
+ * {@link InterfaceOps} through iproute2's {@code ip}, iputils' {@code arping} and ipv6toolkit's
+ * {@code na6}, each bounded by a timeout. (Netlink would avoid a fork per renewal; renewals are
+ * every few hundred ms, so the fork is affordable for now.)
  */
 public final class IpCommands implements InterfaceOps {
   private static final long TIMEOUT_MILLIS = 2000;
@@ -50,26 +50,36 @@ public final class IpCommands implements InterfaceOps {
 
   @Override
   public void announce(String iface, Cidr address) throws IOException {
+    String ip = address.address().getHostAddress();
     if (address.isIpv4()) {
-      // arping sends at once, then lingers about a second for answers nobody sends to a
-      // gratuitous ARP: start it and let it end on its own (bounded) instead of waiting.
-      Process arping =
-          new ProcessBuilder(
-                  "arping", "-q", "-U", "-c", "1", "-I", iface, address.address().getHostAddress())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      arping
-          .onExit()
-          .orTimeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-          .exceptionally(
-              timedOut -> {
-                arping.destroyForcibly();
-                return arping;
-              });
+      // A gratuitous ARP request (-U), once.
+      startBounded(List.of("arping", "-q", "-U", "-c", "1", "-I", iface, ip));
+    } else {
+      // An unsolicited neighbour advertisement to all nodes, with the override flag and this
+      // interface's MAC as the target link-layer address (RFC 4861 7.2.6), by na6 (Debian's
+      // ipv6toolkit): the JVM cannot send ICMPv6 itself.
+      startBounded(List.of("na6", "-i", iface, "-s", ip, "-d", "ff02::1", "-t", ip, "-o", "-e"));
     }
-    // IPv6: the kernel sends an unsolicited neighbour advertisement when the address is added
-    // (ndisc_notify); a userspace sender is still to come.
+  }
+
+  /**
+   * Starts an announcement and lets it end on its own, bounded: arping lingers about a second for
+   * answers nobody sends to a gratuitous ARP, and waiting would delay the next announcement.
+   */
+  private static void startBounded(List<String> command) throws IOException {
+    Process sender =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    sender
+        .onExit()
+        .orTimeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        .exceptionally(
+            timedOut -> {
+              sender.destroyForcibly();
+              return sender;
+            });
   }
 
   private static String run(List<String> command) throws IOException {

@@ -399,6 +399,60 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     }
   }
 
+  /**
+   * Why a witness record cannot be trusted, or null: one of another pair (a replaced witness), or
+   * older than the highest epoch this node has seen (a witness restored from a backup or rolled
+   * back). Acting on either could hand the role to a node with stale data.
+   */
+  private String distrust(WitnessRecord record, long highestSeen) {
+    if (!record.pairUid().equals(config.pairUid())) {
+      return "the witness holds the record of pair "
+          + record.pairUid()
+          + ", not of "
+          + config.pairUid()
+          + " (replaced?)";
+    }
+    if (record.epoch() < highestSeen) {
+      return "the witness record is at epoch "
+          + record.epoch()
+          + ", older than epoch "
+          + highestSeen
+          + " seen here (rolled back?)";
+    }
+    return null;
+  }
+
+  private static final class WitnessDistrusted extends RuntimeException {
+    WitnessDistrusted(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A witness record that cannot be trusted stops automation on this node (no takeover, no fencing
+   * on it) and says so once, loudly: a person restores the witness or force-promotes.
+   */
+  private void witnessAlarm(String why) {
+    autoFailover = false;
+    meters.witnessDistrusted();
+    synchronized (this) {
+      if (fault == null) {
+        fault = "witness distrusted: " + why; // the status shows it
+      }
+    }
+    if (!witnessAlarmRaised) {
+      witnessAlarmRaised = true;
+      log.error(
+          "{}: ALARM {}: automation stopped; restore the witness's state, or force-promote after"
+              + " checking which node has the newest data (runbook)",
+          logPrefix,
+          why);
+      transitions.fault(why);
+    }
+  }
+
+  private volatile boolean witnessAlarmRaised;
+
   /** Without a link, the primary renews its lease by reading the witness record. */
   private void renewAtWitness() {
     long term;
@@ -415,6 +469,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             (record, failure) -> {
               if (failure != null) {
                 return; // unknown: the lease runs down; the next renewal tries again
+              }
+              String distrust = distrust(record, meta.metadata().highestEpoch());
+              if (distrust != null) {
+                witnessAlarm(distrust); // no renewal: the lease runs down
+                return;
               }
               if (record.epoch() == term && config.node().equals(record.primary())) {
                 lease.extendFrom(sent);
@@ -920,6 +979,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         .read()
         .thenCompose(
             record -> {
+              String distrust = distrust(record, meta.metadata().highestEpoch());
+              if (distrust != null) {
+                throw new WitnessDistrusted(distrust);
+              }
               if (record.epoch() != term || !config.node().equals(record.primary())) {
                 throw new ConflictException(
                     "the witness names "
@@ -962,6 +1025,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
           tryComplete(r);
         }
         awaitingFence.clear();
+      } else if (cause instanceof WitnessDistrusted) {
+        witnessAlarm(cause.getMessage());
+        // Not outdated, the peer may still be the only current copy: nothing is acknowledged
+        // alone, so held writes stay unanswered and the clients see errors, not lost data.
+        stopServing(cause.getMessage() + ": this node cannot outdate its peer");
       } else if (cause instanceof ConflictException) {
         stepDown("lost the witness record: " + cause.getMessage());
       } else if (role == Role.PRIMARY && !closed && peerState == PeerState.FENCING) {
@@ -1164,15 +1232,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             })
         .thenCompose(
             record -> {
-              if (!record.pairUid().equals(config.pairUid()) || record.epoch() < seen) {
-                throw new IllegalStateException(
-                    "witness record of pair "
-                        + record.pairUid()
-                        + " at epoch "
-                        + record.epoch()
-                        + " is older than epoch "
-                        + seen
-                        + " seen here: automation stopped");
+              String distrust = distrust(record, seen);
+              if (distrust != null) {
+                witnessAlarm(distrust);
+                throw new IllegalStateException(distrust + ": automation stopped");
               }
               if (!record.isUpToDate(config.node())) {
                 throw new IllegalStateException(

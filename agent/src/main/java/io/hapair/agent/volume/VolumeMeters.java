@@ -24,6 +24,7 @@ final class VolumeMeters implements AutoCloseable {
   private final Timer linkRtt;
   private final Timer udpRtt;
   private final Counter failovers;
+  private final Counter witnessDistrusted;
   private final Timer failoverDuration;
 
   VolumeMeters(ReplicatedVolume volume, VolumeConfig config) {
@@ -115,6 +116,13 @@ final class VolumeMeters implements AutoCloseable {
                 .description("Takeovers by this node")
                 .tags(tags.and("reason", "PeerLost"))
                 .register(registry));
+    witnessDistrusted =
+        add(
+            Counter.builder("hapair.witness.distrusted")
+                .description(
+                    "Witness records refused as rolled back or foreign (automation stopped)")
+                .tags(tags)
+                .register(registry));
   }
 
   private Timer heartbeatRtt(Tags tags) {
@@ -144,6 +152,10 @@ final class VolumeMeters implements AutoCloseable {
 
   void udpHeartbeat(long rttNanos) {
     udpRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void witnessDistrusted() {
+    witnessDistrusted.increment();
   }
 
   void tookOver(long durationNanos) {

@@ -106,7 +106,24 @@ class DivergenceIT {
     assertThat(pair.b.volume.promote())
         .failsWithin(Duration.ofSeconds(5))
         .withThrowableThat()
-        .withMessageContaining("older than epoch 1 seen here: automation stopped");
+        .withMessageContaining("older than epoch 1 seen here (rolled back?): automation stopped");
+    assertThat(pair.b.volume.automaticFailover()).isFalse();
+    assertThat(pair.b.volume.fault()).startsWith("witness distrusted: the witness record is at");
+  }
+
+  @Test
+  void aPrimaryThatMustFenceAgainstARolledBackWitnessStopsInsteadOfWritingAlone() throws Exception {
+    pair = new PairHarness(dir, Protocol.C, "key".getBytes());
+    IsolatedPrimaryIT.Reachability aSees = new IsolatedPrimaryIT.Reachability(pair.arbiter);
+    pair.startInSync(aSees, pair.arbiter);
+    // node-a's witness is replaced by one restored from before the pair's first promotion.
+    aSees.witness = new InMemoryArbiter(PairHarness.PAIR, Set.of("node-a", "node-b"));
+    pair.b.crash();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !pair.a.volume.mayServe());
+    assertThat(pair.a.volume.fault()).contains("older than epoch 1 seen here (rolled back?)");
+    assertThat(pair.a.volume.automaticFailover()).isFalse();
+    assertThat(aSees.witness.read().get().epoch()).as("nothing written to it").isZero();
   }
 
   @Test

@@ -25,7 +25,7 @@ class IsolatedPrimaryIT {
 
   /** The witness as one node sees it: reachable or not. */
   static final class Reachability implements Arbiter {
-    final Arbiter witness;
+    volatile Arbiter witness;
     volatile boolean reachable = true;
 
     Reachability(Arbiter witness) {
