@@ -31,6 +31,10 @@
 #   health-check    node-a's health check starts failing: it hands the role to node-b
 #   qemu-reconnect  as kill, with qemu-io (reconnect-delay) writing across the failover
 #   kill-ipv6       as kill, with an IPv6 virtual IP (nodad, unsolicited neighbour advertisements)
+#   kill-vmac       as kill, with a virtual MAC (mac: vmac, vrid 51): the client's ARP entry
+#                   never changes
+#   soak            SOAK_SECONDS (default 600) of 30% loss on the replication link (TCP) with both
+#                   nodes' CPUs kept busy: counts failovers, handovers and link drops (none wanted)
 # FAILOVER overrides spec.failover (default "{heartbeatInterval: 100ms, missedHeartbeats: 5}").
 # CLIENT_TIMEOUT (seconds, default 2) bounds each client write (see docs/how-to/nbd-clients.md).
 # HAPDEMO_PREFIX / HAPDEMO_VETH name the namespaces and veths (to run two at once).
@@ -49,12 +53,19 @@ NET=192.0.2                     # documentation range, inside the demo's namespa
 VIP=$NET.100
 VIP_PREFIX=24
 if [ "$SCENARIO" = kill-ipv6 ]; then VIP=fd00:db8::100; VIP_PREFIX=64; fi
-VIP_HOST=$VIP; [ "$VIP_PREFIX" = 64 ] && VIP_HOST="[$VIP]"
+# The name clients use. For the IPv6 VIP a name from the client namespace's own hosts file: libnbd
+# (gnutls) sends an IPv6 literal as TLS SNI, which RFC 6066 forbids and the JVM's TLS refuses.
+VIP_HOST=$VIP; [ "$VIP_PREFIX" = 64 ] && VIP_HOST=vip6.demo.test
+VMAC=""                         # with mac: vmac, the MAC the VIP keeps on either node
+[ "$SCENARIO" = kill-vmac ] && VMAC=00:00:5e:00:01:33
 VIP_LIFETIME=2                  # seconds (NodeRunner.VIP_LIFETIME_SECONDS)
 work=$(mktemp -d)
 cp "$JAR" "$work/agent.jar"     # a rebuild while the demo runs does not touch its agents
 AGENT="$work/agent.jar"
 pids=()
+SOAK_SECONDS=${SOAK_SECONDS:-600}
+RUN_SECONDS=120                 # bounds the client and the ARP recorder
+[ "$SCENARIO" = soak ] && RUN_SECONDS=$((SOAK_SECONDS + 120))
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 now() { date +%s.%N; }
@@ -72,6 +83,7 @@ await_log() {
 cleanup() {
   for pid in "${pids[@]:-}"; do kill -9 "$pid" 2>/dev/null || true; done
   lan_delete "$P" node-a node-b witness client
+  rm -rf "/etc/netns/$P-client"
   if [ -n "${KEEP:-}" ]; then echo "demo: work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -87,11 +99,16 @@ esac
 lan_delete "$P" node-a node-b witness client
 say "network: namespaces $P-{node-a,node-b,witness,client} on a bridge in $P-lan"
 lan_create "$P" "$VETH" "$NET" node-a:11 node-b:12 witness:3 client:50
-[ "$VIP_PREFIX" = 64 ] && ip -n "$P-client" addr add fd00:db8::50/64 dev eth0 nodad
+if [ "$VIP_PREFIX" = 64 ]; then
+  ip -n "$P-client" addr add fd00:db8::50/64 dev eth0 nodad
+  mkdir -p "/etc/netns/$P-client"  # ip netns exec mounts it over /etc/hosts for the client only
+  printf '127.0.0.1 localhost\n%s %s\n' "$VIP" "$VIP_HOST" > "/etc/netns/$P-client/hosts"
+fi
 
 say "pair key and certificates (the pair's own CA; the server certificate names $VIP)"
 head -c 32 /dev/urandom > "$work/pair.key"
-java -jar "$AGENT" certs --dir "$work/tls" --pair demo --server-name "$VIP" > /dev/null
+names=(--server-name "$VIP"); [ "$VIP_HOST" != "$VIP" ] && names+=(--server-name "$VIP_HOST")
+java -jar "$AGENT" certs --dir "$work/tls" --pair demo "${names[@]}" > /dev/null
 truncate -s 256M "$work/a.img" "$work/b.img"
 
 for node in node-a node-b; do
@@ -110,7 +127,7 @@ spec:
     - {name: node-b, address: $NET.12, disk: $work/b.img}
   volume: {disk: unused, protocol: C, resyncRate: 100Mi}
   virtualIPs:
-    - {address: $VIP/$VIP_PREFIX, interface: eth0, garp: {count: 5, interval: 100ms, refresh: 10s}}
+    - {address: $VIP/$VIP_PREFIX, interface: eth0, garp: {count: 5, interval: 100ms, refresh: 10s}${VMAC:+, mac: vmac, vrid: 51}}
   preferredPrimary: node-a
   failback: $FAILBACK
   failover: ${FAILOVER:-{heartbeatInterval: 100ms, missedHeartbeats: 5\}}
@@ -142,23 +159,36 @@ grep -h "primary of epoch\|took\|resync of" "$work/node-a.log" | sed 's/^/   nod
 
 say "client: numbered FUA writes through $VIP (NBD over TLS), reconnecting on errors; ARP for $VIP recorded"
 ip netns exec "$P-client" python3 e2e/demo/arpwatch.py --vip "$VIP" --out "$work/arp.log" \
-  --stop "$work/stop" --seconds 300 &
+  --stop "$work/stop" --seconds "$((RUN_SECONDS + 180))" &
 pids+=($!); arpwatch=$!
 uri="nbds://$VIP_HOST/demo?tls-certificates=$work/tls"
 ip netns exec "$P-client" env PATH=/usr/bin:/bin python3 e2e/demo/client.py \
-  --uri "$uri" --stop "$work/stop" --seconds 120 --request-timeout "${CLIENT_TIMEOUT:-2}" \
+  --uri "$uri" --stop "$work/stop" --seconds "$RUN_SECONDS" --request-timeout "${CLIENT_TIMEOUT:-2}" \
   --history "$work/history.json" 2>&1 | sed -u 's/^/   /' &
 client=$!
 sleep 3
 
 nft_on_a() { ip netns exec "$P-node-a" nft -f -; }
 heal_a() { ip netns exec "$P-node-a" nft delete table inet hapdemo; }
+lossy_link_on_a() {  # 30% of the replication link's packets (TCP 7788) dropped both ways
+  nft_on_a <<NFT
+table inet hapdemo {
+  chain in { type filter hook input priority 0; ip saddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; ip saddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; }
+  chain out { type filter hook output priority 0; ip daddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; ip daddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; }
+}
+NFT
+}
+mark_logs() { mark_a=$(wc -l < "$work/node-a.log"); mark_b=$(wc -l < "$work/node-b.log"); }
+count() {  # lines matching $1 in both agents' logs since mark_logs
+  { tail -n +"$((mark_a + 1))" "$work/node-a.log"; tail -n +"$((mark_b + 1))" "$work/node-b.log"; } \
+    | grep -c -- "$1" || true
+}
 moves=0            # how many times the announcing node must change (checked on the wire)
 fault_at=""        # when the old primary lost the role (wall clock), for the ARP bound
 history_image=""   # when nobody serves at the end: the disk holding every acknowledged write
 
 case "$SCENARIO" in
-  kill|kill-ipv6)
+  kill|kill-ipv6|kill-vmac)
     say "killing node-a's agent with SIGKILL (its address lifetime runs out; node-b waits out its lease)"
     fault_at=$(now); kill -9 "$agent_a"
     await_log "$work/node-b.log" "took over" || true
@@ -275,15 +305,29 @@ NFT
     ;;
   loss-link)
     say "dropping 30% of the replication link's packets (TCP 7788 both ways) for 20 s; the UDP heartbeat path is untouched: no failover"
-    nft_on_a <<NFT
-table inet hapdemo {
-  chain in { type filter hook input priority 0; ip saddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; ip saddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; }
-  chain out { type filter hook output priority 0; ip daddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; ip daddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; }
-}
-NFT
+    mark_logs
+    lossy_link_on_a
     sleep 20
     heal_a
-    echo "   replication link drops during the loss: $(grep -c "replication link to node-b closed" "$work/node-a.log" || true)"
+    echo "   replication link drops during the loss: $(count "replication link to node-. closed")"
+    expected_primary=node-a
+    ;;
+  soak)
+    say "soak: $SOAK_SECONDS s of 30% loss on the replication link (TCP) and two busy loops in each node's namespace"
+    mark_logs
+    lossy_link_on_a
+    burners=()
+    for node in node-a node-b; do
+      for _ in 1 2; do
+        ip netns exec "$P-$node" timeout "$((SOAK_SECONDS + 10))" sh -c 'while :; do :; done' &
+        burners+=($!); pids+=($!)
+      done
+    done
+    sleep "$SOAK_SECONDS"
+    kill "${burners[@]}" 2>/dev/null || true
+    heal_a
+    await_log "$work/node-a.log" "resync of node-b done\|node-b is in sync" 1 200 || true
+    echo "   soak ($SOAK_SECONDS s, failover ${FAILOVER:-default}): takeovers $(count "took over"), handovers $(count "took the handed-over role"), link drops $(count "replication link to node-. closed"), of which silent on both paths $(count "on either heartbeat path"), data-path timeouts $(count "did not complete a request")"
     expected_primary=node-a
     ;;
   resync-restart)
@@ -373,7 +417,7 @@ grep -h "took over\|took .* and announced\\|released\|stepped down\|outdating\|r
 vip_holders() {
   local found=""
   for node in node-a node-b; do
-    ip -n "$P-$node" -o addr show dev eth0 2>/dev/null | grep -q " $VIP/$VIP_PREFIX " && found="$found $node"
+    ip -n "$P-$node" -o addr show 2>/dev/null | grep -q " $VIP/$VIP_PREFIX " && found="$found $node"
   done
   echo "$found"
 }
@@ -389,13 +433,18 @@ echo "   $VIP is on:${holders:- nobody}"
 
 say "on the wire (ARP or neighbour advertisements for $VIP as the client saw it)"
 wire_ok=yes
-python3 e2e/demo/arpcheck.py --log "$work/arp.log" --moves "$moves" --initial node-a \
-  --mac "node-a=$(mac_of node-a)" --mac "node-b=$(mac_of node-b)" \
-  ${fault_at:+--fault-at "$fault_at"} --bound "$((VIP_LIFETIME + 1))" | sed 's/^/   /' || wire_ok=no
+# With a virtual MAC every announcement carries it: no change of announcer, whoever holds it.
+# (and the old owner's silence cannot be told from the new owner's announcements).
+initial=node-a; [ -n "$VMAC" ] && { initial=vmac; moves=0; }
+fault_args=(); [ -n "$fault_at" ] && [ -z "$VMAC" ] && fault_args=(--fault-at "$fault_at")
+python3 e2e/demo/arpcheck.py --log "$work/arp.log" --moves "$moves" --initial "$initial" \
+  --mac "node-a=$(mac_of node-a)" --mac "node-b=$(mac_of node-b)" ${VMAC:+--mac "vmac=$VMAC"} \
+  "${fault_args[@]}" --bound "$((VIP_LIFETIME + 1))" | sed 's/^/   /' || wire_ok=no
 if [ "$expected_primary" != none ]; then
   client_sees=$(ip -n "$P-client" neigh show to "$VIP" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p')
-  if [ "$client_sees" = "$(mac_of "$expected_primary")" ]; then
-    echo "   the client's ARP entry for $VIP names $expected_primary ($client_sees)"
+  want_mac=${VMAC:-$(mac_of "$expected_primary")}
+  if [ "$client_sees" = "$want_mac" ]; then
+    echo "   the client's ARP entry for $VIP names $expected_primary ($client_sees${VMAC:+, the virtual MAC})"
   else
     echo "   the client's ARP entry for $VIP is '${client_sees:-none}', not $expected_primary"
     wire_ok=no

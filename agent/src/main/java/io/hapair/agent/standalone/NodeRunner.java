@@ -314,17 +314,28 @@ public final class NodeRunner implements Closeable {
   /** How long a virtual IP outlives its last renewal when the agent dies. */
   static final int VIP_LIFETIME_SECONDS = 2;
 
-  private static List<VipManager.Vip> virtualIps(GroupSpec group) {
+  private static List<VipManager.Vip> virtualIps(GroupSpec group) throws ConfigException {
     List<VipManager.Vip> vips = new ArrayList<>();
-    for (VirtualIP vip : group.virtualIPs()) {
+    for (int i = 0; i < group.virtualIPs().size(); i++) {
+      VirtualIP vip = group.virtualIPs().get(i);
       GarpSpec garp = vip.getGarp() == null ? new GarpSpec() : vip.getGarp();
+      Cidr address = Cidr.parse(vip.getAddress());
+      VipManager.Vmac vmac = null;
+      if (vip.getMac() == VirtualIP.MacMode.VMAC) {
+        if (vip.getVrid() == null) {
+          throw new ConfigException(
+              group.fieldPath() + ".virtualIPs[" + i + "].vrid: required with mac: vmac (1-255)");
+        }
+        vmac = VipManager.Vmac.of(vip.getVrid(), !address.isIpv4());
+      }
       vips.add(
           new VipManager.Vip(
               vip.getIface(),
-              Cidr.parse(vip.getAddress()),
+              address,
               garp.getCount() == null ? 5 : garp.getCount(),
               Durations.parse(garp.getInterval() == null ? "100ms" : garp.getInterval()),
-              Durations.parse(garp.getRefresh() == null ? "10s" : garp.getRefresh())));
+              Durations.parse(garp.getRefresh() == null ? "10s" : garp.getRefresh()),
+              vmac));
     }
     return vips;
   }

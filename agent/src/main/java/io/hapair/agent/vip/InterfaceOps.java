@@ -15,4 +15,14 @@ public interface InterfaceOps {
 
   /** One gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6). */
   void announce(String iface, Cidr address) throws IOException;
+
+  /**
+   * Makes the macvlan {@code name} with MAC {@code mac} on {@code parent} exist and be up, with no
+   * link-local address of its own and the ARP settings a virtual MAC needs.
+   */
+  void ensureVmac(String parent, String name, String mac) throws IOException;
+
+  boolean hasLink(String name) throws IOException;
+
+  void removeLink(String name) throws IOException;
 }

@@ -36,6 +36,49 @@ public final class IpCommands implements InterfaceOps {
     run(command);
   }
 
+  /**
+   * keepalived's use_vmac: a private-mode macvlan, no IPv6 link-local address (it would be a second
+   * owner of the MAC's traffic), and on it arp_ignore 1 (answer only for its own addresses),
+   * arp_announce 2, arp_filter 0, accept_local 1 and rp_filter 0 (replies may leave by the parent).
+   */
+  @Override
+  public void ensureVmac(String parent, String name, String mac) throws IOException {
+    if (!hasLink(name)) {
+      run(
+          List.of(
+              "ip", "link", "add", "link", parent, "name", name, "address", mac, "type", "macvlan",
+              "mode", "private"));
+      run(List.of("ip", "link", "set", "dev", name, "addrgenmode", "none"));
+      for (String[] setting :
+          new String[][] {
+            {"arp_ignore", "1"},
+            {"arp_announce", "2"},
+            {"arp_filter", "0"},
+            {"accept_local", "1"},
+            {"rp_filter", "0"}
+          }) {
+        Sysctls.set("net/ipv4/conf/" + name + "/" + setting[0], setting[1]);
+      }
+      Sysctls.warnUnlessArpStrict(parent);
+    }
+    run(List.of("ip", "link", "set", "dev", name, "up"));
+  }
+
+  @Override
+  public boolean hasLink(String name) {
+    try {
+      run(List.of("ip", "-o", "link", "show", "dev", name));
+      return true;
+    } catch (IOException e) {
+      return false; // "Device does not exist"
+    }
+  }
+
+  @Override
+  public void removeLink(String name) throws IOException {
+    run(List.of("ip", "link", "del", "dev", name));
+  }
+
   @Override
   public void remove(String iface, Cidr address) throws IOException {
     run(List.of("ip", "address", "del", address.toString(), "dev", iface));
@@ -43,6 +86,9 @@ public final class IpCommands implements InterfaceOps {
 
   @Override
   public boolean has(String iface, Cidr address) throws IOException {
+    if (!hasLink(iface)) {
+      return false; // a virtual MAC's macvlan that is not there carries nothing
+    }
     String out = run(List.of("ip", "-o", "address", "show", "dev", iface));
     return out.contains(
         " " + address.address().getHostAddress() + "/" + address.prefixLength() + " ");

@@ -28,9 +28,33 @@ public final class VipManager implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(VipManager.class);
   private static final Duration TICK = Duration.ofMillis(250);
 
-  /** One managed address and how to announce it. */
+  /**
+   * One managed address and how to announce it.
+   *
+   * @param vmac the virtual MAC it moves with, or null: it lives on {@code iface} itself
+   */
   public record Vip(
-      String iface, Cidr address, int garpCount, Duration garpInterval, Duration garpRefresh) {}
+      String iface,
+      Cidr address,
+      int garpCount,
+      Duration garpInterval,
+      Duration garpRefresh,
+      Vmac vmac) {
+
+    /** The interface that carries the address: the virtual MAC's macvlan, or {@code iface}. */
+    String carrier() {
+      return vmac == null ? iface : vmac.name();
+    }
+  }
+
+  /** A VRRP-style virtual MAC (RFC 5798 7.3) on a macvlan named after its router id. */
+  public record Vmac(String name, String mac) {
+    public static Vmac of(int vrid, boolean ipv6) {
+      return new Vmac(
+          (ipv6 ? "hap6v" : "hapv") + vrid,
+          String.format("00:00:5e:00:%02x:%02x", ipv6 ? 2 : 1, vrid & 0xff));
+    }
+  }
 
   private final List<Vip> vips;
   private final InterfaceOps os;
@@ -86,7 +110,10 @@ public final class VipManager implements Closeable {
       long now = System.nanoTime();
       if (want && !holding) {
         for (Vip vip : vips) {
-          os.addOrRenew(vip.iface(), vip.address(), lifetimeSeconds);
+          if (vip.vmac() != null) {
+            os.ensureVmac(vip.iface(), vip.vmac().name(), vip.vmac().mac());
+          }
+          os.addOrRenew(vip.carrier(), vip.address(), lifetimeSeconds);
         }
         lastRenewNanos = now;
         onChange.accept(true); // if this fails, the next tick tries again
@@ -96,7 +123,7 @@ public final class VipManager implements Closeable {
       } else if (want) {
         if (now - lastRenewNanos > TimeUnit.SECONDS.toNanos(lifetimeSeconds) / 3) {
           for (Vip vip : vips) {
-            os.addOrRenew(vip.iface(), vip.address(), lifetimeSeconds);
+            os.addOrRenew(vip.carrier(), vip.address(), lifetimeSeconds);
           }
           lastRenewNanos = now;
         }
@@ -113,10 +140,7 @@ public final class VipManager implements Closeable {
         }
         // Level-triggered: whatever put the address there (an earlier run, a crash), it goes.
         for (Vip vip : vips) {
-          if (os.has(vip.iface(), vip.address())) {
-            os.remove(vip.iface(), vip.address());
-            log.warn("{}: released {} on {}", logPrefix, vip.address(), vip.iface());
-          }
+          release(vip);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -124,14 +148,43 @@ public final class VipManager implements Closeable {
     }
   }
 
+  /**
+   * Removes the address, and a virtual MAC's macvlan with it: two nodes must never have the same
+   * MAC up on one LAN.
+   */
+  private void release(Vip vip) throws IOException {
+    if (os.has(vip.carrier(), vip.address())) {
+      os.remove(vip.carrier(), vip.address());
+      log.warn("{}: released {} on {}", logPrefix, vip.address(), vip.carrier());
+    }
+    if (vip.vmac() != null && os.hasLink(vip.vmac().name())) {
+      os.removeLink(vip.vmac().name());
+      log.warn("{}: removed virtual MAC {} ({})", logPrefix, vip.vmac().name(), vip.vmac().mac());
+    }
+  }
+
   private void announce(Vip vip) throws IOException {
-    os.announce(vip.iface(), vip.address());
+    os.announce(vip.carrier(), vip.address());
     announcements.increment();
   }
 
+  /**
+   * The periodic announcement. A virtual MAC is announced at least every second: only its own
+   * frames (announcements, ARP answers) teach the switches where it is now, since replies leave by
+   * the parent interface, as keepalived's VRRP adverts do every advert_int.
+   */
   private long refreshNanos() {
-    return vips.isEmpty() ? 0 : vips.get(0).garpRefresh().toNanos();
+    if (vips.isEmpty()) {
+      return 0;
+    }
+    long refresh = vips.get(0).garpRefresh().toNanos();
+    boolean vmac = vips.stream().anyMatch(v -> v.vmac() != null);
+    return vmac
+        ? Math.min(refresh > 0 ? refresh : Long.MAX_VALUE, VMAC_REFRESH.toNanos())
+        : refresh;
   }
+
+  private static final Duration VMAC_REFRESH = Duration.ofSeconds(1);
 
   private void announceTakeover() throws IOException {
     if (vips.isEmpty()) {
@@ -144,24 +197,35 @@ public final class VipManager implements Closeable {
     log.warn(
         "{}: took {} and announced it ({} ms)",
         logPrefix,
-        vips.stream().map(v -> v.address() + " on " + v.iface()).toList(),
+        vips.stream().map(v -> v.address() + " on " + v.carrier()).toList(),
         (System.nanoTime() - started) / 1_000_000);
+    // A second burst once the old owner's address has expired for certain (its lifetime plus a
+    // second, as keepalived's garp_master_delay): an old owner whose agent died still answers ARP
+    // until then, and a client or switch that heard it last would keep sending there.
+    long secondBurstMillis = TimeUnit.SECONDS.toMillis(lifetimeSeconds) + 1000;
     for (Vip vip : vips) {
       for (int i = 1; i < vip.garpCount(); i++) {
-        timer.schedule(
-            () -> {
-              try {
-                if (holding) {
-                  announce(vip);
-                }
-              } catch (IOException e) {
-                log.warn("{}: announcing {} failed: {}", logPrefix, vip.address(), e.toString());
-              }
-            },
-            vip.garpInterval().toMillis() * i,
-            TimeUnit.MILLISECONDS);
+        announceLater(vip, vip.garpInterval().toMillis() * i);
+      }
+      for (int i = 0; i < vip.garpCount(); i++) {
+        announceLater(vip, secondBurstMillis + vip.garpInterval().toMillis() * i);
       }
     }
+  }
+
+  private void announceLater(Vip vip, long delayMillis) {
+    timer.schedule(
+        () -> {
+          try {
+            if (holding) {
+              announce(vip);
+            }
+          } catch (IOException e) {
+            log.warn("{}: announcing {} failed: {}", logPrefix, vip.address(), e.toString());
+          }
+        },
+        delayMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Stops; the addresses are removed (a clean stop is a release). */
@@ -170,9 +234,7 @@ public final class VipManager implements Closeable {
     timer.shutdownNow();
     for (Vip vip : vips) {
       try {
-        if (os.has(vip.iface(), vip.address())) {
-          os.remove(vip.iface(), vip.address());
-        }
+        release(vip);
       } catch (IOException e) {
         log.warn("{}: removing {} failed: {}", logPrefix, vip.address(), e.toString());
       }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -30,6 +32,15 @@ public class VirtualIP {
           + " gratuitous ARP. vmac: a macvlan with a VRRP-style MAC (00:00:5e:00:01:XX) moves"
           + " with it, so clients' ARP entries never change.")
   private MacMode mac;
+
+  @Min(1)
+  @Max(255)
+  @JsonPropertyDescription(
+      "With mac: vmac, the virtual router id: the MAC is 00:00:5e:00:01:<vrid> (IPv4) or"
+          + " 00:00:5e:00:02:<vrid> (IPv6) and the macvlan is named hapv<vrid> (hap6v<vrid>). Unique per LAN"
+          + " segment, as a VRRP VRID; addresses of one service group may share it, other groups"
+          + " may not.")
+  private Integer vrid;
 
   @JsonPropertyDescription("Gratuitous ARP / unsolicited NA announcements.")
   private GarpSpec garp;
@@ -58,6 +69,14 @@ public class VirtualIP {
 
   public void setMac(MacMode mac) {
     this.mac = mac;
+  }
+
+  public Integer getVrid() {
+    return vrid;
+  }
+
+  public void setVrid(Integer vrid) {
+    this.vrid = vrid;
   }
 
   public GarpSpec getGarp() {

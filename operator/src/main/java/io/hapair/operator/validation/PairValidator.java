@@ -276,6 +276,13 @@ public final class PairValidator {
                         address.getHostAddress() + " is listed twice"));
               }
             });
+    if (vip.getMac() == VirtualIP.MacMode.VMAC && vip.getVrid() == null) {
+      problems.add(
+          SpecProblem.of(
+              field + ".vrid",
+              "Missing",
+              "mac: vmac needs a vrid (1-255), unique on the LAN segment"));
+    }
     GarpSpec garp = vip.getGarp();
     if (garp != null) {
       if (garp.getInterval() != null) {
