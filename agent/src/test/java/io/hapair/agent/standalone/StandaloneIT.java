@@ -43,7 +43,7 @@ class StandaloneIT {
     return p;
   }
 
-  private Path config(String node, int witnessPort) throws IOException {
+  private Path config(String node, int witnessPort, String... extraSpec) throws IOException {
     Path file = dir.resolve(node + ".yaml");
     Files.writeString(
         file,
@@ -64,11 +64,14 @@ class StandaloneIT {
             "  preferredPrimary: node-a",
             "  failover: {heartbeatInterval: 100ms, missedHeartbeats: 5}",
             ""));
+    for (String line : extraSpec) {
+      Files.writeString(file, "  " + line + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
     return file;
   }
 
   /** The pair key, both disks, the witness and both agents; returns once node-a serves in sync. */
-  private Process[] startInSync(int witnessPort) throws Exception {
+  private Process[] startInSync(int witnessPort, String... extraSpecOfB) throws Exception {
     Files.write(dir.resolve("pair.key"), "standalone test pair key 0123456789".getBytes());
     Command.run(
             T,
@@ -88,7 +91,7 @@ class StandaloneIT {
         "--key-file",
         dir.resolve("pair.key").toString());
     Process a = start("a", "run", "-c", config("node-a", witnessPort).toString());
-    Process b = start("b", "run", "-c", config("node-b", witnessPort).toString());
+    Process b = start("b", "run", "-c", config("node-b", witnessPort, extraSpecOfB).toString());
     await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
     await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
     return new Process[] {a, b};
@@ -101,7 +104,8 @@ class StandaloneIT {
   @Test
   void aKilledPrimaryComesBackAsPrimaryOfTheNextEpochWithItsData() throws Exception {
     int witnessPort = 18790;
-    Process[] nodes = startInSync(witnessPort);
+    // node-b in maintenance: it does not race node-a's restart for the role.
+    Process[] nodes = startInSync(witnessPort, "maintenance: true");
     Process a = nodes[0];
     String uri = "nbd://127.0.0.1:18789/demo";
     Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 4M").orFail();

@@ -173,6 +173,7 @@ public final class PairValidator {
     Set<String> groupNames = new HashSet<>();
     Set<Integer> ports = new HashSet<>();
     Set<InetAddress> vips = new HashSet<>();
+    Map<Integer, String> vridGroups = new HashMap<>();
     for (GroupSpec group : groups) {
       if (!groupNames.add(group.name())) {
         problems.add(
@@ -193,6 +194,12 @@ public final class PairValidator {
       checkVolume(group, nodeNames, ports, problems);
       checkExport(group.fieldPath() + ".export", group.export(), problems);
       for (int j = 0; j < group.virtualIPs().size(); j++) {
+        checkVrid(
+            group.fieldPath() + ".virtualIPs[" + j + "].vrid",
+            group.virtualIPs().get(j),
+            group.name(),
+            vridGroups,
+            problems);
         checkVirtualIp(
             group.fieldPath() + ".virtualIPs[" + j + "]",
             group.virtualIPs().get(j),
@@ -200,6 +207,26 @@ public final class PairValidator {
             vips,
             problems);
       }
+    }
+  }
+
+  /** A virtual MAC is one group's: two groups sharing it would both hold it on one LAN. */
+  private static void checkVrid(
+      String field,
+      VirtualIP vip,
+      String groupName,
+      Map<Integer, String> vridGroups,
+      List<SpecProblem> problems) {
+    if (vip.getMac() != VirtualIP.MacMode.VMAC || vip.getVrid() == null) {
+      return;
+    }
+    String owner = vridGroups.putIfAbsent(vip.getVrid(), groupName);
+    if (owner != null && !owner.equals(groupName)) {
+      problems.add(
+          SpecProblem.of(
+              field,
+              "DuplicateVrid",
+              "vrid " + vip.getVrid() + " is already the virtual MAC of group \"" + owner + "\""));
     }
   }
 

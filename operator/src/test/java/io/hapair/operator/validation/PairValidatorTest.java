@@ -83,6 +83,11 @@ class PairValidatorTest {
             "spec.nodes[1].heartbeatAddress",
             "InvalidValue"),
         mistake(
+            "a virtual MAC without a router id",
+            s -> s.getVirtualIPs().get(0).setMac(io.hapair.api.v1alpha1.VirtualIP.MacMode.VMAC),
+            "spec.virtualIPs[0].vrid",
+            "Missing"),
+        mistake(
             "an IPv4 and an IPv6 replication address",
             s -> s.getNodes().get(1).setAddress("2001:db8::12"),
             "spec.nodes[1].address",
@@ -164,6 +169,20 @@ class PairValidatorTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
                 "spec.serviceGroups[1].virtualIPs[0].address", "DuplicateVirtualIP"));
+  }
+
+  @Test
+  void twoGroupsCannotShareAVirtualMac() {
+    HAPairSpec spec = example("active-active.yaml");
+    var first = spec.getServiceGroups().get(0).getVirtualIPs().get(0);
+    first.setMac(io.hapair.api.v1alpha1.VirtualIP.MacMode.VMAC);
+    first.setVrid(52); // group 1's vrid in the example
+
+    assertThat(validate(spec))
+        .extracting(SpecProblem::field, SpecProblem::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "spec.serviceGroups[1].virtualIPs[0].vrid", "DuplicateVrid"));
   }
 
   @Test
