@@ -165,8 +165,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     long renewMillis = Math.max(10, config.deadAfter().toMillis() / 4);
     timers.scheduleWithFixedDelay(
         this::renewAtWitness, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-    long beat = config.heartbeatInterval().toNanos();
-    timers.scheduleWithFixedDelay(this::checkPeerHeard, beat, beat, TimeUnit.NANOSECONDS);
+    // A fifth of a heartbeat: the verdict comes at most that late after the dead time.
+    long check =
+        Math.max(TimeUnit.MILLISECONDS.toNanos(5), config.heartbeatInterval().toNanos() / 5);
+    timers.scheduleWithFixedDelay(this::checkPeerHeard, check, check, TimeUnit.NANOSECONDS);
     this.udpPath = config.hasUdpHeartbeat() ? startUdpPath() : null; // last: it calls back
   }
 
