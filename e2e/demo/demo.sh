@@ -29,6 +29,8 @@
 #   failback        spec.failback Preferred: node-a killed, node-b takes over; node-a restarted
 #                   gets the role back once in sync
 #   health-check    node-a's health check starts failing: it hands the role to node-b
+#   track-link      replication and witness on a second network; node-a's client-side link
+#                   (the VIP's interface) goes down: it hands the role to node-b (trackInterface)
 #   qemu-reconnect  as kill, with qemu-io (reconnect-delay) writing across the failover
 #   kill-ipv6       as kill, with an IPv6 virtual IP (nodad, unsolicited neighbour advertisements)
 #   kill-vmac       as kill, with a virtual MAC (mac: vmac, vrid 51): the client's ARP entry
@@ -51,6 +53,8 @@ P=${HAPDEMO_PREFIX:-hapdemo}    # prefix of everything this script creates
 VETH=${HAPDEMO_VETH:-hd}
 NET=192.0.2                     # documentation range, inside the demo's namespaces only
 VIP=$NET.100
+BACK=$NET                       # the network of replication and witness: the client's, or
+[ "$SCENARIO" = track-link ] && BACK=198.51.100   # a second one (documentation range too)
 VIP_PREFIX=24
 if [ "$SCENARIO" = kill-ipv6 ]; then VIP=fd00:db8::100; VIP_PREFIX=64; fi
 # The name clients use. For the IPv6 VIP a name from the client namespace's own hosts file: libnbd
@@ -99,6 +103,7 @@ esac
 lan_delete "$P" node-a node-b witness client
 say "network: namespaces $P-{node-a,node-b,witness,client} on a bridge in $P-lan"
 lan_create "$P" "$VETH" "$NET" node-a:11 node-b:12 witness:3 client:50
+[ "$BACK" != "$NET" ] && lan_add_net "$P" "${VETH}b" "$BACK" node-a:11 node-b:12 witness:3
 if [ "$VIP_PREFIX" = 64 ]; then
   ip -n "$P-client" addr add fd00:db8::50/64 dev eth0 nodad
   mkdir -p "/etc/netns/$P-client"  # ip netns exec mounts it over /etc/hosts for the client only
@@ -120,11 +125,11 @@ node: $node
 stateDir: $work/state-$node
 keyFile: $work/pair.key
 tlsDir: $work/tls
-witness: $NET.3:7799
+witness: $BACK.3:7799
 spec:
   nodes:
-    - {name: node-a, address: $NET.11, disk: $work/a.img}
-    - {name: node-b, address: $NET.12, disk: $work/b.img}
+    - {name: node-a, address: $BACK.11, disk: $work/a.img}
+    - {name: node-b, address: $BACK.12, disk: $work/b.img}
   volume: {disk: unused, protocol: C, resyncRate: 100Mi}
   virtualIPs:
     - {address: $VIP/$VIP_PREFIX, interface: eth0, garp: {count: 5, interval: 100ms, refresh: 10s}${VMAC:+, mac: vmac, vrid: 51}}
@@ -138,7 +143,7 @@ YAML
 done
 
 start_witness() {
-  ip netns exec "$P-witness" java -jar "$AGENT" witness --listen "$NET.3:7799" \
+  ip netns exec "$P-witness" java -jar "$AGENT" witness --listen "$BACK.3:7799" \
     --state-dir "$work/witness" --key-file "$work/pair.key" >> "$work/witness.log" 2>&1 &
   pids+=($!); witness_pid=$!
 }
@@ -368,6 +373,12 @@ NFT
     start_agent node-a
     await_log "$work/node-a.log" "took the handed-over role" 1 400 || true
     expected_primary=node-a; moves=2
+    ;;
+  track-link)
+    say "taking node-a's client-side link (eth0, the VIP's interface) down; replication and the witness stay on eth1: node-a hands over"
+    fault_at=$(now); ip -n "$P-node-a" link set eth0 down
+    await_log "$work/node-b.log" "took the handed-over role" 1 200 || true
+    expected_primary=node-b; moves=1
     ;;
   health-check)
     say "node-a's health check starts failing (test ! -e $work/sick-node-a): it hands the role to node-b"

@@ -20,6 +20,23 @@ lan_create() {
   done
 }
 
+#   lan_add_net PREFIX VETH NET name:octet...  a second network: bridge br1 in PREFIX-lan and eth1 =
+#   NET.octet/24 in each named (existing) namespace (veth ends VETH1, VETH2, ...).
+lan_add_net() {
+  local prefix=$1 veth=$2 net=$3 i=0 host name octet
+  shift 3
+  ip -n "$prefix-lan" link add br1 type bridge
+  ip -n "$prefix-lan" link set br1 up
+  for host in "$@"; do
+    name=${host%%:*}; octet=${host##*:}; i=$((i + 1))
+    ip link add "$veth$i" type veth peer name eth1 netns "$prefix-$name"
+    ip link set "$veth$i" netns "$prefix-lan"
+    ip -n "$prefix-lan" link set "$veth$i" master br1 up
+    ip -n "$prefix-$name" addr add "$net.$octet/24" dev eth1
+    ip -n "$prefix-$name" link set eth1 up
+  done
+}
+
 lan_delete() {
   local prefix=$1 ns
   shift

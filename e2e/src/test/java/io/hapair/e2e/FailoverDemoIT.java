@@ -44,6 +44,7 @@ class FailoverDemoIT {
     "switchover, took the handed-over role, primary of epoch 2",
     "failback, took the handed-over role, primary of epoch 3",
     "health-check, took the handed-over role, primary of epoch 2",
+    "track-link, took the handed-over role, primary of epoch 2",
     "kill-ipv6, took [fd00:db8:0:0:0:0:0:100/64 on eth0]",
     "kill-vmac, names node-b (00:00:5e:00:01:33, the virtual MAC)"
   })
