@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.volume.ReplicatedVolume;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -26,12 +25,7 @@ class ControlSocketIT {
     pair = new LoopbackPair(dir, "ctl");
     pair.run("node-a", WITNESSED);
     pair.run("node-b", WITNESSED);
-    await()
-        .atMost(T)
-        .until(
-            () ->
-                volume(pair.a).role() == Role.PRIMARY
-                    && volume(pair.a).peerState() == ReplicatedVolume.PeerState.CONNECTED);
+    await().atMost(T).until(() -> LoopbackPair.leadsInSync(pair.a));
     Path config = dir.resolve("node-a.yaml");
     control =
         ControlSocket.open(pair.stateDir("node-a"), new ControlCommands(pair.a, config)::handle);

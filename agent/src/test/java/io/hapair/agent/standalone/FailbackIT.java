@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.volume.ReplicatedVolume;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +31,7 @@ class FailbackIT {
   }
 
   private static boolean inSync(NodeRunner primary) {
-    return volume(primary).role() == Role.PRIMARY
-        && volume(primary).peerState() == ReplicatedVolume.PeerState.CONNECTED;
+    return LoopbackPair.leadsInSync(primary);
   }
 
   /** Both start, node-a leads; then node-a goes away and node-b takes over. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.volume.ReplicatedVolume;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,12 +43,7 @@ class HealthTrackerIT {
           "    timeout: 1s",
           "    failures: 2");
     }
-    await()
-        .atMost(T)
-        .until(
-            () ->
-                volume(pair.a).role() == Role.PRIMARY
-                    && volume(pair.a).peerState() == ReplicatedVolume.PeerState.CONNECTED);
+    await().atMost(T).until(() -> LoopbackPair.leadsInSync(pair.a));
   }
 
   @Test

@@ -87,6 +87,12 @@ final class LoopbackPair implements AutoCloseable {
     return runner.volumes().get(0);
   }
 
+  /** Whether {@code runner} leads its group with the peer connected and in sync. */
+  static boolean leadsInSync(NodeRunner runner) {
+    return volume(runner).role() == io.hapair.agent.meta.Role.PRIMARY
+        && volume(runner).peerState() == ReplicatedVolume.PeerState.CONNECTED;
+  }
+
   @Override
   public void close() {
     for (NodeRunner r : new NodeRunner[] {a, b}) {
