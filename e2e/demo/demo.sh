@@ -36,7 +36,8 @@
 #   kill-vmac       as kill, with a virtual MAC (mac: vmac, vrid 51): the client's ARP entry
 #                   never changes
 #   soak            SOAK_SECONDS (default 600) of 30% loss on the replication link (TCP) with both
-#                   nodes' CPUs kept busy: counts failovers, handovers and link drops (none wanted)
+#                   nodes' CPUs kept busy: counts failovers, handovers and link drops (none wanted);
+#                   SOAK_NO_UDP=1 also blocks the UDP heartbeat path (the baseline: the link alone)
 # FAILOVER overrides spec.failover (default "{heartbeatInterval: 100ms, missedHeartbeats: 5}").
 # CLIENT_TIMEOUT (seconds, default 2) bounds each client write (see docs/how-to/nbd-clients.md).
 # HAPDEMO_PREFIX / HAPDEMO_VETH name the namespaces and veths (to run two at once).
@@ -176,10 +177,14 @@ sleep 3
 nft_on_a() { ip netns exec "$P-node-a" nft -f -; }
 heal_a() { ip netns exec "$P-node-a" nft delete table inet hapdemo; }
 lossy_link_on_a() {  # 30% of the replication link's packets (TCP 7788) dropped both ways
+  local udp_in="" udp_out=""   # with SOAK_NO_UDP, the UDP heartbeat path blocked as well
+  if [ -n "${SOAK_NO_UDP:-}" ]; then
+    udp_in="ip saddr $NET.12 udp dport 7788 drop;"; udp_out="ip daddr $NET.12 udp dport 7788 drop;"
+  fi
   nft_on_a <<NFT
 table inet hapdemo {
-  chain in { type filter hook input priority 0; ip saddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; ip saddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; }
-  chain out { type filter hook output priority 0; ip daddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; ip daddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; }
+  chain in { type filter hook input priority 0; $udp_in ip saddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; ip saddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; }
+  chain out { type filter hook output priority 0; $udp_out ip daddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; ip daddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; }
 }
 NFT
 }
@@ -332,7 +337,7 @@ NFT
     kill "${burners[@]}" 2>/dev/null || true
     heal_a
     await_log "$work/node-a.log" "resync of node-b done\|node-b is in sync" 1 200 || true
-    echo "   soak ($SOAK_SECONDS s, failover ${FAILOVER:-default}): takeovers $(count "took over"), handovers $(count "took the handed-over role"), link drops $(count "replication link to node-. closed"), of which silent on both paths $(count "on either heartbeat path"), data-path timeouts $(count "did not complete a request")"
+    echo "   soak ($SOAK_SECONDS s, failover ${FAILOVER:-default}${SOAK_NO_UDP:+, UDP path blocked}): takeovers $(count "took over"), handovers $(count "took the handed-over role"), link drops $(count "replication link to node-. closed"): silent on both paths $(count "on either heartbeat path"), stalled while heard over UDP $(count "is heard over UDP"), data-path timeouts $(count "did not complete a request")"
     expected_primary=node-a
     ;;
   resync-restart)
