@@ -176,17 +176,24 @@ sleep 3
 
 nft_on_a() { ip netns exec "$P-node-a" nft -f -; }
 heal_a() { ip netns exec "$P-node-a" nft delete table inet hapdemo; }
+filter_on_a() {  # filter_on_a "<input rules>" ["<output rules>"]: node-a's table inet hapdemo
+  nft_on_a <<NFT
+table inet hapdemo {
+  chain in { type filter hook input priority 0; $1 }
+  chain out { type filter hook output priority 0; ${2:-} }
+}
+NFT
+}
+cut_a_from() { filter_on_a "ip saddr $1 drop;" "ip daddr $1 drop;"; }  # both ways
 lossy_link_on_a() {  # 30% of the replication link's packets (TCP 7788) dropped both ways
   local udp_in="" udp_out=""   # with SOAK_NO_UDP, the UDP heartbeat path blocked as well
   if [ -n "${SOAK_NO_UDP:-}" ]; then
     udp_in="ip saddr $NET.12 udp dport 7788 drop;"; udp_out="ip daddr $NET.12 udp dport 7788 drop;"
   fi
-  nft_on_a <<NFT
-table inet hapdemo {
-  chain in { type filter hook input priority 0; $udp_in ip saddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; ip saddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; }
-  chain out { type filter hook output priority 0; $udp_out ip daddr $NET.12 tcp dport 7788 numgen random mod 100 < 30 drop; ip daddr $NET.12 tcp sport 7788 numgen random mod 100 < 30 drop; }
-}
-NFT
+  local lossy="numgen random mod 100 < 30 drop;"
+  filter_on_a \
+    "$udp_in ip saddr $NET.12 tcp sport 7788 $lossy ip saddr $NET.12 tcp dport 7788 $lossy" \
+    "$udp_out ip daddr $NET.12 tcp dport 7788 $lossy ip daddr $NET.12 tcp sport 7788 $lossy"
 }
 mark_logs() { mark_a=$(wc -l < "$work/node-a.log"); mark_b=$(wc -l < "$work/node-b.log"); }
 count() {  # lines matching $1 in both agents' logs since mark_logs
@@ -217,12 +224,7 @@ case "$SCENARIO" in
     ;;
   partition-peer)
     say "cutting node-a <-> node-b (nftables drop on node-a) for 3 s; both still reach the witness"
-    nft_on_a <<NFT
-table inet hapdemo {
-  chain in { type filter hook input priority 0; ip saddr $NET.12 drop; }
-  chain out { type filter hook output priority 0; ip daddr $NET.12 drop; }
-}
-NFT
+    cut_a_from "$NET.12"
     sleep 3
     say "healing the partition"
     heal_a
@@ -232,12 +234,7 @@ NFT
   partition-both)
     say "cutting node-a from node-b and from the witness for 4 s: its lease runs out, node-b takes over"
     fault_at=$(now)
-    nft_on_a <<NFT
-table inet hapdemo {
-  chain in { type filter hook input priority 0; ip saddr { $NET.12, $NET.3 } drop; }
-  chain out { type filter hook output priority 0; ip daddr { $NET.12, $NET.3 } drop; }
-}
-NFT
+    cut_a_from "{ $NET.12, $NET.3 }"
     await_log "$work/node-b.log" "took over" || true
     sleep 2
     say "healing: node-a hears of epoch 2, steps down and resyncs from node-b"
@@ -254,12 +251,7 @@ NFT
     ;;
   partition-witness)
     say "cutting node-a from the witness (nftables) for 3 s: the pair is connected, nothing moves"
-    nft_on_a <<NFT
-table inet hapdemo {
-  chain in { type filter hook input priority 0; ip saddr $NET.3 drop; }
-  chain out { type filter hook output priority 0; ip daddr $NET.3 drop; }
-}
-NFT
+    cut_a_from "$NET.3"
     sleep 3
     heal_a
     expected_primary=node-a
@@ -291,11 +283,7 @@ NFT
     ;;
   one-way)
     say "node-a stops hearing node-b (nftables, one way) for 3 s: node-a outdates node-b and carries on; node-b still hears node-a and does not take over"
-    nft_on_a <<NFT
-table inet hapdemo {
-  chain in { type filter hook input priority 0; ip saddr $NET.12 drop; }
-}
-NFT
+    filter_on_a "ip saddr $NET.12 drop;"
     sleep 3
     heal_a
     await_log "$work/node-a.log" "resync of node-b done" 2 300 || true
@@ -303,12 +291,8 @@ NFT
     ;;
   loss)
     say "dropping 30% of node-a's packets to and from node-b (nftables numgen) for 10 s: no failover"
-    nft_on_a <<NFT
-table inet hapdemo {
-  chain in { type filter hook input priority 0; ip saddr $NET.12 numgen random mod 100 < 30 drop; }
-  chain out { type filter hook output priority 0; ip daddr $NET.12 numgen random mod 100 < 30 drop; }
-}
-NFT
+    filter_on_a "ip saddr $NET.12 numgen random mod 100 < 30 drop;" \
+      "ip daddr $NET.12 numgen random mod 100 < 30 drop;"
     sleep 10
     heal_a
     expected_primary=node-a

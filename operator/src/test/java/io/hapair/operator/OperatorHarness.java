@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.v1alpha1.Condition;
@@ -17,10 +15,6 @@ import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.operator.status.Conditions;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the checked-in CRD and a few Nodes.
  */
 final class OperatorHarness {
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path ROOT = MockCluster.ROOT;
   static final String NAMESPACE = "default";
   static final String INSTALL_NAMESPACE = "hapair-system";
 
@@ -51,16 +45,7 @@ final class OperatorHarness {
    */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, Metrics metrics) {
     this.client = client;
-    grantLeaseAccess(server);
-    try (InputStream crd =
-            new FileInputStream(ROOT.resolve("crds/hapairs.hapair.io-v1.yml").toFile());
-        InputStream nodeCrd =
-            new FileInputStream(ROOT.resolve("crds/hapairnodes.hapair.io-v1.yml").toFile())) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-      client.apiextensions().v1().customResourceDefinitions().load(nodeCrd).create();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    MockCluster.prepare(server, client);
     addNode("node-a", "192.0.2.11");
     addNode("node-b", "192.0.2.12");
     addNode("node-c", "192.0.2.13");
@@ -79,46 +64,8 @@ final class OperatorHarness {
     operator.start();
   }
 
-  /**
-   * JOSDK's leader election first asks which Lease verbs it holds (a SelfSubjectRulesReview); the
-   * CRUD mock cannot answer that, so answer as an API server would for the chart's RBAC.
-   */
-  private static void grantLeaseAccess(KubernetesMockServer server) {
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("*")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
-  }
-
   Node addNode(String name, String address) {
-    return client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewStatus()
-                .addNewAddress()
-                .withType("InternalIP")
-                .withAddress(address)
-                .endAddress()
-                .endStatus()
-                .build())
-        .create();
+    return MockCluster.addNode(client, name, address);
   }
 
   HAPair loadExample(String file, String name) {

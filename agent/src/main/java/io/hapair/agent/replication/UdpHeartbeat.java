@@ -73,7 +73,10 @@ public final class UdpHeartbeat implements Closeable {
   private final DatagramChannel channel;
   private final InetSocketAddress peer;
   private final Duration interval;
-  private final byte[] key;
+
+  /** HMAC-SHA256 with the pair's key, or null on an unauthenticated path; guarded by itself. */
+  private final Mac mac;
+
   private final Listener listener;
   private final String logPrefix;
   private final long incarnation = new SecureRandom().nextLong();
@@ -97,7 +100,7 @@ public final class UdpHeartbeat implements Closeable {
     this.channel = channel;
     this.peer = peer;
     this.interval = interval;
-    this.key = key;
+    this.mac = key == null ? null : hmac(key);
     this.listener = listener;
     this.logPrefix =
         "pair " + identity.pair() + " group " + identity.group() + " node " + identity.node();
@@ -181,8 +184,8 @@ public final class UdpHeartbeat implements Closeable {
     putText(b, identity.pair());
     putText(b, identity.group());
     putText(b, identity.node());
-    if (key != null) {
-      b.put(mac(b.array(), b.position()));
+    if (mac != null) {
+      b.put(sign(b.array(), b.position()));
     }
     return b.flip();
   }
@@ -192,14 +195,21 @@ public final class UdpHeartbeat implements Closeable {
     b.putShort((short) bytes.length).put(bytes);
   }
 
-  private byte[] mac(byte[] data, int length) {
+  private static Mac hmac(byte[] key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      mac.update(data, 0, length);
-      return mac.doFinal();
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  /** The MAC of the first {@code length} bytes; one instance serves both threads, in turn. */
+  private byte[] sign(byte[] data, int length) {
+    synchronized (mac) {
+      mac.update(data, 0, length);
+      return mac.doFinal();
     }
   }
 
@@ -298,9 +308,9 @@ public final class UdpHeartbeat implements Closeable {
       expectText(b, identity.pair(), "pair");
       expectText(b, identity.group(), "group");
       expectText(b, identity.peerNode(), "node");
-      if (key != null) {
+      if (mac != null) {
         int signed = b.position() - start;
-        byte[] expected = mac(b.array(), signed);
+        byte[] expected = sign(b.array(), signed);
         if (b.remaining() < MAC_BYTES) {
           throw new MalformedDatagram("no MAC on an authenticated path");
         }

@@ -86,9 +86,6 @@ public final class IpCommands implements InterfaceOps {
 
   @Override
   public boolean has(String iface, Cidr address) throws IOException {
-    if (!hasLink(iface)) {
-      return false; // a virtual MAC's macvlan that is not there carries nothing
-    }
     String out = run(List.of("ip", "-o", "address", "show", "dev", iface));
     return out.contains(
         " " + address.address().getHostAddress() + "/" + address.prefixLength() + " ");

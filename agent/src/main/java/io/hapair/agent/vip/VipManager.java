@@ -61,6 +61,7 @@ public final class VipManager implements Closeable {
   private final BooleanSupplier shouldHold;
   private final Consumer<Boolean> onChange;
   private final int lifetimeSeconds;
+  private final long refreshNanos;
   private final String logPrefix;
   private final Counter announcements;
   private final ScheduledExecutorService timer;
@@ -85,6 +86,7 @@ public final class VipManager implements Closeable {
     this.shouldHold = shouldHold;
     this.onChange = onChange;
     this.lifetimeSeconds = lifetimeSeconds;
+    this.refreshNanos = refreshNanos(vips);
     this.logPrefix = logPrefix;
     this.announcements =
         Counter.builder("hapair.garp.sent")
@@ -119,7 +121,7 @@ public final class VipManager implements Closeable {
         onChange.accept(true); // if this fails, the next tick tries again
         holding = true;
         announceTakeover();
-        nextRefreshNanos = now + refreshNanos();
+        nextRefreshNanos = now + refreshNanos;
       } else if (want) {
         if (now - lastRenewNanos > TimeUnit.SECONDS.toNanos(lifetimeSeconds) / 3) {
           for (Vip vip : vips) {
@@ -127,11 +129,11 @@ public final class VipManager implements Closeable {
           }
           lastRenewNanos = now;
         }
-        if (refreshNanos() > 0 && now - nextRefreshNanos >= 0) {
+        if (refreshNanos > 0 && now - nextRefreshNanos >= 0) {
           for (Vip vip : vips) {
             announce(vip);
           }
-          nextRefreshNanos = now + refreshNanos();
+          nextRefreshNanos = now + refreshNanos;
         }
       } else {
         if (holding) {
@@ -153,13 +155,19 @@ public final class VipManager implements Closeable {
    * MAC up on one LAN.
    */
   private void release(Vip vip) throws IOException {
-    if (os.has(vip.carrier(), vip.address())) {
-      os.remove(vip.carrier(), vip.address());
-      log.warn("{}: released {} on {}", logPrefix, vip.address(), vip.carrier());
-    }
-    if (vip.vmac() != null && os.hasLink(vip.vmac().name())) {
-      os.removeLink(vip.vmac().name());
-      log.warn("{}: removed virtual MAC {} ({})", logPrefix, vip.vmac().name(), vip.vmac().mac());
+    if (vip.vmac() == null) {
+      if (os.has(vip.iface(), vip.address())) {
+        os.remove(vip.iface(), vip.address());
+        log.warn("{}: released {} on {}", logPrefix, vip.address(), vip.iface());
+      }
+    } else if (os.hasLink(vip.vmac().name())) {
+      os.removeLink(vip.vmac().name()); // its addresses go with it
+      log.warn(
+          "{}: released {} and removed virtual MAC {} ({})",
+          logPrefix,
+          vip.address(),
+          vip.vmac().name(),
+          vip.vmac().mac());
     }
   }
 
@@ -173,7 +181,7 @@ public final class VipManager implements Closeable {
    * frames (announcements, ARP answers) teach the switches where it is now, since replies leave by
    * the parent interface, as keepalived's VRRP adverts do every advert_int.
    */
-  private long refreshNanos() {
+  private static long refreshNanos(List<Vip> vips) {
     if (vips.isEmpty()) {
       return 0;
     }

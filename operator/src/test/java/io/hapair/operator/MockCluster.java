@@ -1,5 +1,6 @@
-package io.hapair.e2e.support;
+package io.hapair.operator;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,8 +49,8 @@ public final class MockCluster {
   }
 
   /** A Node with one InternalIP. */
-  public static void addNode(KubernetesClient client, String name, String address) {
-    client
+  public static Node addNode(KubernetesClient client, String name, String address) {
+    return client
         .nodes()
         .resource(
             new NodeBuilder()
