@@ -1,7 +1,6 @@
 package io.hapair.agent.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.support.Command;
@@ -36,7 +35,9 @@ class NbdServerIT {
 
   @BeforeEach
   void start() throws IOException {
-    assumeTrue(Command.installed("nbdinfo"), "libnbd-bin is not installed: run make deps");
+    assertThat(Command.installed("nbdinfo"))
+        .as("libnbd-bin is not installed: run make deps")
+        .isTrue();
     store = FileBlockStore.create(dir.resolve("disk.img"), SIZE);
     export = new LocalExport("vol", store);
     server =
@@ -128,7 +129,7 @@ class NbdServerIT {
 
   @Test
   void fioVerifiesRandomWritesAtQueueDepth16() {
-    assumeTrue(Command.installed("fio"), "fio is not installed");
+    assertThat(Command.installed("fio")).as("fio is not installed: run make deps").isTrue();
     Result fio =
         Command.run(
                 T,
