@@ -1,0 +1,63 @@
+package io.hapair.agent.core;
+
+import io.hapair.agent.witness.WitnessRecord;
+
+/**
+ * A primary's authority to answer, on its own monotonic clock (safety model, rule 4). A grant
+ * counts from when its request was sent, so time in flight or in a pause counts against it.
+ */
+public final class Leases {
+  private Leases() {}
+
+  /** Until when a grant for a request sent at {@code sentAt} lets the primary serve. */
+  public static long grantedUntil(long sentAt, long primaryTerm) {
+    return sentAt + primaryTerm;
+  }
+
+  /** Checked before every reply, reads included. */
+  public static Verdict mayServe(boolean granted, long validUntil, long now) {
+    if (!granted) {
+      return Verdict.deny("no lease granted in this term");
+    }
+    if (now - validUntil >= 0) {
+      return Verdict.deny("lease lapsed " + (now - validUntil) + " ns ago");
+    }
+    return Verdict.allow("lease runs " + (validUntil - now) + " ns more");
+  }
+
+  /**
+   * Whether a record read at the witness renews a degraded primary's lease: only one naming it
+   * primary of its term and showing the peer outdated (never during fencing).
+   */
+  public static Verdict mayRenewAtWitness(
+      WitnessRecord record, String node, long epoch, String peer) {
+    if (record.epoch() != epoch || !record.primary().equals(node)) {
+      return Verdict.deny(
+          "the witness names " + record.primary() + " primary of epoch " + record.epoch());
+    }
+    if (record.isUpToDate(peer)) {
+      return Verdict.deny(
+          "the record still lists " + peer + " as current: it may promote, no renewal");
+    }
+    return Verdict.allow(peer + " is outdated and this node leads epoch " + epoch);
+  }
+
+  /**
+   * The primary must hold the shorter timer, so that it outdates its peer before the peer would try
+   * to promote (a link cut is not a failover); the difference is the margin against pauses between
+   * a lease check and its reply.
+   */
+  public static Verdict termsOrdered(long primaryTerm, long secondaryTerm) {
+    if (primaryTerm <= 0) {
+      return Verdict.deny("the primary's term must be positive");
+    }
+    if (primaryTerm >= secondaryTerm) {
+      return Verdict.deny(
+          "the primary's term "
+              + primaryTerm
+              + " must be shorter than the secondary's "
+              + secondaryTerm);
+    }
+    return Verdict.allow("margin " + (secondaryTerm - primaryTerm) + " ns");
+  }
+}
