@@ -135,6 +135,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private PeerState peerState = PeerState.NONE;
   private PeerSession session;
   private SecondaryApplier applier;
+
+  /** When the last applier has put every frame it received on the disk. */
+  private CompletableFuture<Void> applierDrained = CompletableFuture.completedFuture(null);
+
   private ResyncSource resync;
   private boolean peerBitmapComplete;
   private long nextId;
@@ -806,10 +810,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         return;
       }
       session = null;
-      if (applier != null) {
-        applier.stop();
-        applier = null;
-      }
+      finishApplier();
       if (resync != null) {
         resync.stop();
         resync = null;
@@ -1218,11 +1219,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     if (old != null) {
       old.close("promoting");
     }
+    CompletableFuture<Void> drained = drainApplier();
     long seen = meta.metadata().highestEpoch();
     long wait = lastGrantNanos + secondaryTermNanos - clock.getAsLong();
     long[] casStart = new long[1];
     return CompletableFuture.runAsync(
             () -> {}, CompletableFuture.delayedExecutor(Math.max(0, wait), TimeUnit.NANOSECONDS))
+        .thenCompose(waited -> drained)
         .thenCompose(
             waited -> {
               casStart[0] = clock.getAsLong();
@@ -1256,6 +1259,36 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             });
   }
 
+  /**
+   * Ends the applier of the primary's stream, if any, once it has applied every frame it received
+   * (protocol B acknowledged them on receipt). Holds the lock.
+   */
+  private void finishApplier() {
+    if (applier != null) {
+      applier.finish();
+      applierDrained = applier.finished();
+      applier = null;
+    }
+  }
+
+  /**
+   * Completes when everything received from a primary is on this disk; fails if the disk failed
+   * applying it (this node then lacks writes it may have acknowledged and must not promote).
+   */
+  private CompletableFuture<Void> drainApplier() {
+    CompletableFuture<Void> drained;
+    synchronized (this) {
+      finishApplier();
+      drained = applierDrained;
+    }
+    return drained.exceptionallyCompose(
+        e ->
+            CompletableFuture.failedFuture(
+                new IllegalStateException(
+                    "the local disk failed applying the primary's stream: refusing to promote",
+                    e)));
+  }
+
   /** When the compare-and-swap of this node's last promotion started (monotonic clock). */
   public long promotedAfterNanos() {
     return promotedAfterNanos;
@@ -1287,10 +1320,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   private long becomePrimaryLocked(WitnessRecord record, long casStartNanos) {
     promotedAfterNanos = casStartNanos;
-    if (applier != null) {
-      applier.stop();
-      applier = null;
-    }
+    finishApplier();
     try {
       Metadata m = meta.metadata();
       Generations g = m.generations().diverge(Generations.fresh());
@@ -1481,8 +1511,8 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   /** The peer handed its role over: promote at once if the witness names this node. */
   private void acceptHandOver(long newEpoch) {
     long seen = meta.metadata().highestEpoch();
-    arbiter
-        .read()
+    drainApplier()
+        .thenCompose(drained -> arbiter.read())
         .thenApply(
             record -> {
               if (!record.pairUid().equals(config.pairUid())
@@ -1565,8 +1595,8 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     }
     long seen = meta.metadata().highestEpoch();
     long[] casStart = new long[1];
-    return arbiter
-        .read()
+    return drainApplier()
+        .thenCompose(drained -> arbiter.read())
         .thenCompose(
             record -> {
               if (!record.pairUid().equals(config.pairUid())) {
@@ -1738,6 +1768,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     }
     if (fencingRunning) {
       return "still recording the peer as outdated";
+    }
+    if (!applierDrained.isDone()) {
+      return "still applying the previous primary's stream";
     }
     if (s.local().role() != role || s.local().epoch() != (role == Role.PRIMARY ? epoch : 0)) {
       // Promoted or demoted while the handshake ran: the peer was told something no longer true.

@@ -14,6 +14,8 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SecondaryApplier {
   private static final Logger log = LoggerFactory.getLogger(SecondaryApplier.class);
-  private static final Frame STOP = new Frame(FrameType.BYE, 0, 0, 0, ByteBuffer.allocate(0));
+  private static final long POLL_MILLIS = 20;
 
   /** What the applier needs of its volume beyond the disk. */
   interface Target {
@@ -42,6 +44,8 @@ final class SecondaryApplier {
   private final int regionSize;
   private final String logPrefix;
   private final BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(512);
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private volatile boolean finishing;
 
   SecondaryApplier(
       PeerSession session,
@@ -59,22 +63,37 @@ final class SecondaryApplier {
     Daemons.start("repl-apply-" + session.peer().node(), this::applyLoop);
   }
 
-  /** Called on the receiver thread; blocks while the queue is full. */
+  /**
+   * Called on the receiver thread; blocks while the queue is full. Under protocol B the frame is
+   * acknowledged once queued: from then on it is applied even if the link goes ({@link #finish()}
+   * drains the queue, it never drops it).
+   */
   void enqueue(Frame frame) throws IOException {
-    if (receiveAcks && frame.type() != FrameType.BITMAP) {
-      session.send(FrameType.RECEIVE_ACK, 0, null, idOf(frame));
-    }
     try {
       queue.put(frame);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted");
     }
+    if (receiveAcks && frame.type() != FrameType.BITMAP) {
+      session.send(FrameType.RECEIVE_ACK, 0, null, idOf(frame));
+    }
   }
 
-  void stop() {
-    queue.clear();
-    queue.offer(STOP);
+  /**
+   * No more frames come (the link closed, or this node promotes): applies what is queued, then
+   * ends. {@link #finished()} says when.
+   */
+  void finish() {
+    finishing = true;
+  }
+
+  /**
+   * Completes once every queued frame is on the disk, or exceptionally if the disk failed: then
+   * this node lacks frames it may have acknowledged and must not promote.
+   */
+  CompletableFuture<Void> finished() {
+    return finished;
   }
 
   private static ByteBuffer idOf(Frame frame) {
@@ -84,22 +103,30 @@ final class SecondaryApplier {
   private void applyLoop() {
     try {
       while (true) {
-        Frame frame = queue.take();
-        if (frame == STOP) {
-          return;
+        Frame frame = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (frame == null) {
+          if (finishing) {
+            finished.complete(null);
+            return;
+          }
+          continue;
         }
         apply(frame);
       }
     } catch (ReplicationProtocolException e) {
       session.close("protocol violation: " + e.getMessage());
+      finished.complete(null); // a broken stream: what came before it is applied
     } catch (IOException e) {
       log.error("{}: local disk failed applying the peer's stream: {}", logPrefix, e.toString());
       session.close("local disk failed");
       target.diskFailed(e);
+      finished.completeExceptionally(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      finished.completeExceptionally(e);
     } catch (BufferUnderflowException e) {
       session.close("protocol violation: truncated frame");
+      finished.complete(null);
     }
   }
 

@@ -2,6 +2,7 @@ package io.hapair.agent.volume;
 
 import static org.awaitility.Awaitility.await;
 
+import io.hapair.agent.disk.BlockStore;
 import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.nbd.NbdServer;
 import io.hapair.agent.witness.Arbiter;
@@ -20,6 +21,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Two nodes of one pair in this JVM: real files as disks, real sockets on loopback, a witness
@@ -87,7 +89,11 @@ final class PairHarness implements AutoCloseable {
     final int peerPort;
     final Path disk;
     final Path meta;
-    FileBlockStore store;
+    BlockStore store;
+
+    /** The disk as the volume sees it: the file, or a fault-injecting wrapper of it. */
+    UnaryOperator<BlockStore> disks = UnaryOperator.identity();
+
     ReplicatedVolume volume;
     PeerConnector connector;
     NbdServer nbd;
@@ -129,7 +135,7 @@ final class PairHarness implements AutoCloseable {
     }
 
     void start(Arbiter witness) throws IOException {
-      store = FileBlockStore.open(disk);
+      store = disks.apply(FileBlockStore.open(disk));
       volume = ReplicatedVolume.open(config(), store, witness);
       connector = new PeerConnector(volume);
     }
