@@ -1,6 +1,7 @@
 package io.hapair.api.spec;
 
 import io.hapair.api.v1alpha1.ExportSpec;
+import io.hapair.api.v1alpha1.FilesystemSpec;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.ServiceGroup;
 import io.hapair.api.v1alpha1.VirtualIP;
@@ -21,6 +22,7 @@ public record GroupSpec(
     String preferredNode,
     VolumeSpec volume,
     ExportSpec export,
+    FilesystemSpec filesystem,
     List<VirtualIP> virtualIPs) {
 
   public static List<GroupSpec> of(String pairName, HAPairSpec spec) {
@@ -37,6 +39,7 @@ public record GroupSpec(
                 g.getPreferredNode(),
                 g.getVolume(),
                 g.getExport(),
+                g.getFilesystem(),
                 orEmpty(g.getVirtualIPs())));
       }
     } else {
@@ -47,6 +50,7 @@ public record GroupSpec(
               spec.getPreferredPrimary(),
               spec.getVolume(),
               spec.getExport(),
+              spec.getFilesystem(),
               orEmpty(spec.getVirtualIPs())));
     }
     return groups;

@@ -59,6 +59,12 @@ import java.util.List;
             + " '/'))))",
     message = "spec.serviceGroups[].virtualIPs[].address must not be a node address",
     fieldPath = ".serviceGroups")
+@ValidationRule(
+    value = "!has(self.filesystem) || !has(self.mode) || self.mode != 'ActiveActive'",
+    message =
+        "spec.filesystem is not allowed in ActiveActive mode: each spec.serviceGroups[] declares"
+            + " its own",
+    fieldPath = ".filesystem")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HAPairSpec {
 
@@ -74,6 +80,11 @@ public class HAPairSpec {
 
   @JsonPropertyDescription("The NBD export through which clients use the volume on the primary.")
   private ExportSpec export;
+
+  @JsonPropertyDescription(
+      "A filesystem on the volume, mounted on the primary (ActivePassive mode; in ActiveActive"
+          + " mode each service group declares its own).")
+  private FilesystemSpec filesystem;
 
   @Size(max = 8)
   @JsonPropertyDescription(
@@ -144,6 +155,14 @@ public class HAPairSpec {
 
   public void setVolume(VolumeSpec volume) {
     this.volume = volume;
+  }
+
+  public FilesystemSpec getFilesystem() {
+    return filesystem;
+  }
+
+  public void setFilesystem(FilesystemSpec filesystem) {
+    this.filesystem = filesystem;
   }
 
   public ExportSpec getExport() {

@@ -29,6 +29,9 @@ public class ServiceGroup {
   @JsonPropertyDescription("The group's NBD export.")
   private ExportSpec export;
 
+  @JsonPropertyDescription("A filesystem on the group's volume, mounted on its primary.")
+  private FilesystemSpec filesystem;
+
   @Size(max = 8)
   @JsonPropertyDescription("The group's virtual IPs.")
   private List<VirtualIP> virtualIPs;
@@ -63,6 +66,14 @@ public class ServiceGroup {
 
   public void setExport(ExportSpec export) {
     this.export = export;
+  }
+
+  public FilesystemSpec getFilesystem() {
+    return filesystem;
+  }
+
+  public void setFilesystem(FilesystemSpec filesystem) {
+    this.filesystem = filesystem;
   }
 
   public List<VirtualIP> getVirtualIPs() {

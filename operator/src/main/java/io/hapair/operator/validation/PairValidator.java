@@ -2,6 +2,7 @@ package io.hapair.operator.validation;
 
 import io.hapair.api.spec.Cidr;
 import io.hapair.api.spec.Durations;
+import io.hapair.api.spec.Filesystems;
 import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.spec.IpAddresses;
 import io.hapair.api.v1alpha1.ExportSpec;
@@ -193,6 +194,7 @@ public final class PairValidator {
       }
       checkVolume(group, nodeNames, ports, problems);
       checkExport(group.fieldPath() + ".export", group.export(), problems);
+      checkFilesystem(group, problems);
       for (int j = 0; j < group.virtualIPs().size(); j++) {
         checkVrid(
             group.fieldPath() + ".virtualIPs[" + j + "].vrid",
@@ -254,6 +256,26 @@ public final class PairValidator {
               "UnknownNode",
               "\"" + source + "\" is not one of spec.nodes"));
     }
+  }
+
+  /**
+   * A filesystem is mounted by the standalone agent only for now: in Kubernetes mode the volume
+   * reaches pods through the export until the CSI node plugin exists, so the field is refused
+   * rather than silently ignored.
+   */
+  private static void checkFilesystem(GroupSpec group, List<SpecProblem> problems) {
+    if (group.filesystem() == null) {
+      return;
+    }
+    String field = group.fieldPath() + ".filesystem";
+    Filesystems.check(field, group.filesystem())
+        .forEach(p -> problems.add(SpecProblem.of(p.field(), p.reason(), p.detail())));
+    problems.add(
+        SpecProblem.of(
+            field,
+            "StandaloneOnly",
+            "a filesystem is mounted by the standalone agent only; in Kubernetes mode use the"
+                + " export until the CSI node plugin exists"));
   }
 
   private static void checkExport(String field, ExportSpec export, List<SpecProblem> problems) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.api.v1alpha1.ExportSpec;
+import io.hapair.api.v1alpha1.FilesystemSpec;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import java.nio.file.Path;
@@ -145,6 +146,23 @@ class PairValidatorTest {
     assertThat(validate(spec))
         .extracting(SpecProblem::field, SpecProblem::reason)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(field, reason));
+  }
+
+  @Test
+  void aFilesystemIsRefusedInKubernetesModeAndItsFieldsChecked() {
+    HAPairSpec spec = example("active-passive.yaml");
+    FilesystemSpec fs = new FilesystemSpec();
+    fs.setType(FilesystemSpec.Type.ext4);
+    fs.setMountPath("/srv/../etc");
+    fs.setMountOptions("noatime;reboot");
+    spec.setFilesystem(fs);
+
+    assertThat(validate(spec))
+        .extracting(SpecProblem::field, SpecProblem::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("spec.filesystem.mountPath", "InvalidPath"),
+            org.assertj.core.groups.Tuple.tuple("spec.filesystem.mountOptions", "InvalidOptions"),
+            org.assertj.core.groups.Tuple.tuple("spec.filesystem", "StandaloneOnly"));
   }
 
   @Test
