@@ -16,11 +16,22 @@ final class Chart {
   static final String RELEASE = "hapair";
   static final String NAMESPACE = "hapair-system";
 
+  /**
+   * The Kubernetes version the tests render for: the chart's minimum. Helm's engine here would
+   * otherwise assume v1.20, which the chart's kubeVersion refuses.
+   */
+  static final String KUBE_VERSION = "v1.28.0";
+
   private Chart() {}
 
   /** `helm template` with the chart's defaults, the given values file, then the --set pairs. */
   static String template(Path valuesFile, Map<String, Object> sets) {
-    TemplateCommand command = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+    TemplateCommand command =
+        new Helm(DIR)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION);
     if (valuesFile != null) {
       command = command.withValuesFile(valuesFile);
     }

@@ -50,6 +50,7 @@ class ChartTest {
             "ClusterRoleBinding",
             "DaemonSet",
             "Deployment",
+            "PodDisruptionBudget",
             "Role",
             "Role",
             "RoleBinding",
@@ -285,7 +286,7 @@ class ChartTest {
   @Test
   void valuesOutsideTheSchemaAreRefused() {
     assertThatThrownBy(() -> Chart.template(null, Map.of("agent.resources.limits.cpu", "1")))
-        .hasMessageContaining("agent.resources.limits");
+        .hasMessageContaining("/agent/resources/limits");
     assertThatThrownBy(() -> Chart.template(null, Map.of("operator.replica", 2)))
         .hasMessageContaining("replica");
     assertThatThrownBy(

@@ -27,7 +27,10 @@ class InstallManifestTest {
             "# for `kubectl apply -f`. Generated from the chart by `make manifests`; do not edit.\n")
         .append("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ")
         .append(Chart.NAMESPACE)
-        .append("\n");
+        .append("\n  # The agent is privileged (see docs/how-to/install.md, Pod Security).\n")
+        .append("  labels:\n");
+    PodSecurity.NAMESPACE_LABELS.forEach(
+        (key, value) -> out.append("    ").append(key).append(": ").append(value).append("\n"));
     try (Stream<Path> crds = Files.list(Chart.DIR.resolve("crds"))) {
       for (Path crd : crds.sorted().toList()) {
         // Without the file's own comment header and its document separator.
