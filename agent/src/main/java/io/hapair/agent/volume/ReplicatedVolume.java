@@ -90,6 +90,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private final ScheduledExecutorService timers;
   private final LongSupplier clock = System::nanoTime;
   private final VolumeMeters meters;
+  private final UpToDateMarker upToDateMarker;
 
   /**
    * This node's authority while primary: renewed by the peer's heartbeat answers or the witness.
@@ -164,6 +165,8 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     this.timers =
         Executors.newSingleThreadScheduledExecutor(Daemons.named("volume-timer-" + config.node()));
     this.meters = new VolumeMeters(this, config);
+    this.upToDateMarker =
+        new UpToDateMarker(this.arbiter, timers, config.node(), config.peerNode(), logPrefix);
     Daemons.start("volume-writer-" + config.node(), this::localWriterLoop);
     timers.scheduleWithFixedDelay(this::checkDataPath, 200, 200, TimeUnit.MILLISECONDS);
     long renewMillis = Math.max(10, config.deadAfter().toMillis() / 4);
@@ -428,6 +431,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     return null;
   }
 
+  /** The witness names another primary or a newer epoch: this node no longer leads. */
+  private static final class RecordLost extends RuntimeException {
+    RecordLost(String message) {
+      super(message);
+    }
+  }
+
   private static final class WitnessDistrusted extends RuntimeException {
     WitnessDistrusted(String message) {
       super(message);
@@ -481,7 +491,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                 witnessAlarm(distrust); // no renewal: the lease runs down
                 return;
               }
-              if (record.epoch() == term && config.node().equals(record.primary())) {
+              if (record.epoch() == term
+                  && config.node().equals(record.primary())
+                  && !record.isUpToDate(config.peerNode())) {
+                // Only a record that shows the peer outdated keeps this node leading alone: while
+                // it lists the peer as current (fencing not yet written), the peer may take over.
                 lease.extendFrom(sent);
               } else if (record.epoch() > term) {
                 synchronized (this) {
@@ -987,15 +1001,16 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                 throw new WitnessDistrusted(distrust);
               }
               if (record.epoch() != term || !config.node().equals(record.primary())) {
-                throw new ConflictException(
+                throw new RecordLost(
                     "the witness names "
                         + record.primary()
                         + " primary of epoch "
                         + record.epoch());
               }
-              return record.isUpToDate(config.peerNode())
-                  ? arbiter.compareAndSwap(record, record.withoutUpToDate(config.peerNode()))
-                  : CompletableFuture.completedFuture(record);
+              // Always a write, even when the peer is already outdated: the new version makes any
+              // swap still in flight (a late "peer up to date") conflict instead of landing after
+              // this node acknowledged alone.
+              return arbiter.compareAndSwap(record, record.withoutUpToDate(config.peerNode()));
             })
         .whenComplete(
             (record, failure) -> {
@@ -1033,12 +1048,14 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         // Not outdated, the peer may still be the only current copy: nothing is acknowledged
         // alone, so held writes stay unanswered and the clients see errors, not lost data.
         stopServing(cause.getMessage() + ": this node cannot outdate its peer");
-      } else if (cause instanceof ConflictException) {
+      } else if (cause instanceof RecordLost) {
         stepDown("lost the witness record: " + cause.getMessage());
       } else if (role == Role.PRIMARY && !closed && peerState == PeerState.FENCING) {
+        // A conflict (another swap landed between the read and this one) or no answer: re-read.
         log.warn(
-            "{}: witness did not answer ({}); writes wait, retrying",
+            "{}: outdating {} did not complete ({}); writes wait, retrying",
             logPrefix,
+            config.peerNode(),
             cause.getMessage());
         timers.schedule(this::retryFencing, 200, TimeUnit.MILLISECONDS);
       }
@@ -1719,7 +1736,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
 
   /** Whether the connector should look for the peer. */
   public synchronized boolean wantsPeer() {
-    return !closed && (session == null || !session.isOpen()) && !fencingRunning;
+    return !closed
+        && (session == null || !session.isOpen())
+        && !fencingRunning
+        && peerState != PeerState.FENCING;
   }
 
   /** Takes a freshly opened link: decides who is ahead and starts replicating or resyncing. */
@@ -1766,7 +1786,8 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     if (session != null && session.isOpen()) {
       return "already connected";
     }
-    if (fencingRunning) {
+    if (fencingRunning || peerState == PeerState.FENCING) {
+      // Held writes wait for the outdating to be recorded; a link now would orphan them.
       return "still recording the peer as outdated";
     }
     if (!applierDrained.isDone()) {
@@ -2001,26 +2022,30 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     markPeerUpToDate();
   }
 
-  /** Records the peer as current again at the witness (the link is up and it is in sync). */
+  /**
+   * Records the peer as current again at the witness (the link is up and it is in sync), retried
+   * while this link session lasts.
+   */
   private void markPeerUpToDate() {
-    long term = epoch();
-    arbiter
-        .read()
-        .thenCompose(
-            record ->
-                record.epoch() == term && !record.isUpToDate(config.peerNode())
-                    ? arbiter.compareAndSwap(record, record.withUpToDate(config.peerNode()))
-                    : CompletableFuture.completedFuture(record))
-        .whenComplete(
-            (record, failure) -> {
-              if (failure != null) {
-                log.warn(
-                    "{}: could not record {} as up to date: {}",
-                    logPrefix,
-                    config.peerNode(),
-                    failure.getMessage());
-              }
-            });
+    PeerSession s;
+    long term;
+    synchronized (this) {
+      s = session;
+      term = epoch;
+    }
+    upToDateMarker.mark(
+        term,
+        () -> {
+          synchronized (this) {
+            return s != null
+                && session == s
+                && s.isOpen()
+                && !closed
+                && role == Role.PRIMARY
+                && epoch == term
+                && peerState == PeerState.CONNECTED;
+          }
+        });
   }
 
   private SecondaryApplier.Target volumeTarget() {

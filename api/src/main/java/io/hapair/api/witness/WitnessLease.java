@@ -3,6 +3,8 @@ package io.hapair.api.witness;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.hapair.api.v1alpha1.HAPairNode;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +85,9 @@ public final class WitnessLease {
         .editOrNewSpec()
         .withHolderIdentity(next.primary())
         .withLeaseTransitions((int) Math.min(Integer.MAX_VALUE, next.epoch()))
+        // Every write changes the Lease, so the API server gives it a new resourceVersion even when
+        // the record's fields stay the same (fencing relies on that to void swaps in flight).
+        .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
         .endSpec()
         .build();
   }
