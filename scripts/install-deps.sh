@@ -7,6 +7,7 @@ packages=(
   openjdk-17-jdk-headless maven   # the build
   iproute2 nftables iputils-arping ipv6toolkit tcpdump   # namespaces, partitions, ARP, NA (e2e)
   libnbd-bin python3-libnbd qemu-utils fio nbdkit   # real NBD clients and the un-replicated baseline
+  prometheus   # promtool: the metrics lint and the alert rules' unit tests
 )
 
 missing=()

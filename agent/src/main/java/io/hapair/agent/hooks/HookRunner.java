@@ -1,6 +1,7 @@
 package io.hapair.agent.hooks;
 
 import io.hapair.common.Daemons;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
@@ -36,6 +37,17 @@ public final class HookRunner implements Closeable {
     this.group = group;
     this.tags = tags;
     this.logPrefix = logPrefix;
+    // Registered at 0, so that the first failure already shows as an increase.
+    for (String role : new String[] {"primary", "secondary", "fault"}) {
+      failures(role);
+    }
+  }
+
+  private Counter failures(String role) {
+    return Counter.builder("hapair.hook.failures")
+        .description("Notify hooks that failed or outlived their timeout, by transition")
+        .tags(tags.and("role", role))
+        .register(Metrics.globalRegistry);
   }
 
   public void becamePrimary() {
@@ -85,7 +97,7 @@ public final class HookRunner implements Closeable {
       log.info("{}: {} hook ran", logPrefix, role);
     } else {
       log.warn("{}: {} hook failed ({}); carrying on", logPrefix, role, outcome);
-      Metrics.globalRegistry.counter("hapair.hook.failures", tags.and("role", role)).increment();
+      failures(role).increment();
     }
   }
 

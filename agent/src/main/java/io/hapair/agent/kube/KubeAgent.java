@@ -368,6 +368,7 @@ public final class KubeAgent implements Closeable {
     SecretFiles.Written files = SecretFiles.write(secret, dir);
     StandaloneConfig config = new StandaloneConfig();
     config.pair = name;
+    config.namespace = ns;
     config.uid = pair.getMetadata().getUid();
     config.node = settings.node();
     config.stateDir = dir.toString();

@@ -1,6 +1,7 @@
 package io.hapair.agent.nbd;
 
 import io.hapair.common.Daemons;
+import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,11 +30,14 @@ public final class NbdServer implements Closeable {
   private final ExecutorService sessions;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final String logPrefix;
+  private final NbdMeters meters;
 
   /**
    * @param tls the TLS context (server certificate, client CA); null only on loopback
+   * @param meterTags the labels of the export's request and error series (the volume's)
    */
-  public NbdServer(NbdExport export, InetSocketAddress bind, SSLContext tls, String logPrefix)
+  public NbdServer(
+      NbdExport export, InetSocketAddress bind, SSLContext tls, Tags meterTags, String logPrefix)
       throws IOException {
     InetAddress address = bind.getAddress();
     if (tls == null && !address.isLoopbackAddress()) {
@@ -42,6 +46,7 @@ public final class NbdServer implements Closeable {
     }
     this.export = export;
     this.tls = tls;
+    this.meters = new NbdMeters(meterTags);
     this.logPrefix = logPrefix;
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
@@ -79,7 +84,7 @@ public final class NbdServer implements Closeable {
       boolean transmit = new NbdHandshake(connection, export, tls, logPrefix, client).run();
       if (transmit) {
         log.info("{}: NBD client {} attached to export {}", logPrefix, client, export.name());
-        new NbdTransmission(connection, export, logPrefix, client).run();
+        new NbdTransmission(connection, export, meters, logPrefix, client).run();
       }
     } catch (NbdProtocolException e) {
       log.warn("{}: closing NBD connection from {}: {}", logPrefix, client, e.getMessage());

@@ -1,7 +1,5 @@
 package io.hapair.agent.nbd;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -22,15 +20,18 @@ final class NbdTransmission {
 
   private final NbdConnection c;
   private final NbdExport export;
+  private final NbdMeters meters;
   private final String logPrefix;
   private final String client;
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final Object replyLock = new Object();
   private volatile IOException replyFailure;
 
-  NbdTransmission(NbdConnection c, NbdExport export, String logPrefix, String client) {
+  NbdTransmission(
+      NbdConnection c, NbdExport export, NbdMeters meters, String logPrefix, String client) {
     this.c = c;
     this.export = export;
+    this.meters = meters;
     this.logPrefix = logPrefix;
     this.client = client;
   }
@@ -55,7 +56,7 @@ final class NbdTransmission {
           return;
         }
         acquire();
-        requests(type).increment();
+        meters.requests(type).increment();
         try {
           dispatch(flags, type, cookie, offset, length);
         } catch (IOException e) {
@@ -156,9 +157,7 @@ final class NbdTransmission {
   private void reply(long cookie, int error, byte[] data, boolean flush) {
     int code = error == 0 && !export.mayServe() ? Nbd.ESHUTDOWN : error;
     if (code != 0) {
-      Metrics.globalRegistry
-          .counter("hapair.nbd.errors", "export", export.name(), "errno", Integer.toString(code))
-          .increment();
+      meters.errors(code).increment();
     }
     try {
       synchronized (replyLock) {
@@ -177,20 +176,6 @@ final class NbdTransmission {
     } finally {
       inFlight.release();
     }
-  }
-
-  private Counter requests(int type) {
-    String name =
-        switch (type) {
-          case Nbd.CMD_READ -> "read";
-          case Nbd.CMD_WRITE -> "write";
-          case Nbd.CMD_FLUSH -> "flush";
-          case Nbd.CMD_TRIM -> "trim";
-          case Nbd.CMD_WRITE_ZEROES -> "write_zeroes";
-          default -> "other";
-        };
-    return Metrics.globalRegistry.counter(
-        "hapair.nbd.requests", "export", export.name(), "type", name);
   }
 
   private void flushReplies() {

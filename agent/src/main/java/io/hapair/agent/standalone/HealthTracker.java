@@ -1,10 +1,10 @@
 package io.hapair.agent.standalone;
 
 import io.hapair.agent.meta.Role;
+import io.hapair.agent.volume.Failovers;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.common.Daemons;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +95,7 @@ final class HealthTracker implements Closeable {
           downLooks.remove(iface);
         }
         if (looks == 2) {
-          handOver(e.getKey(), "InterfaceDown", "interface " + iface + " is " + state);
+          handOver(e.getKey(), Failovers.INTERFACE_DOWN, "interface " + iface + " is " + state);
         }
       }
     }
@@ -140,7 +140,7 @@ final class HealthTracker implements Closeable {
               v ->
                   handOver(
                       v,
-                      "HealthCheckFailed",
+                      Failovers.HEALTH_CHECK_FAILED,
                       "health check failed " + check.failures() + " times in a row"));
     }
   }
@@ -167,19 +167,7 @@ final class HealthTracker implements Closeable {
       return;
     }
     log.warn("{}: {}: handing the role to {}", prefix, why, volume.config().peerNode());
-    Metrics.globalRegistry
-        .counter(
-            "hapair.failovers",
-            Tags.of(
-                "pair",
-                volume.config().pairUid(),
-                "group",
-                volume.config().group(),
-                "node",
-                volume.config().node(),
-                "reason",
-                reason))
-        .increment();
+    Failovers.counter(Metrics.globalRegistry, volume.config().meterTags(), reason).increment();
     volume
         .handOver()
         .exceptionally(

@@ -5,6 +5,7 @@ import io.hapair.agent.hooks.HookRunner;
 import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.vip.IpCommands;
 import io.hapair.agent.vip.VipManager;
+import io.hapair.agent.volume.PairLabels;
 import io.hapair.agent.volume.PeerConnector;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.volume.VolumeConfig;
@@ -28,7 +29,6 @@ import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VirtualIP;
 import io.hapair.api.v1alpha1.VolumeSpec;
 import io.hapair.common.MetricsServer;
-import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -125,6 +125,7 @@ public final class NodeRunner implements Closeable {
     byte[] key = config.keyFile == null ? null : Files.readAllBytes(Path.of(config.keyFile));
     return new VolumeConfig(
         config.uid(),
+        new PairLabels(config.namespace, config.pair),
         group.name(),
         me.getName(),
         peer.getName(),
@@ -227,7 +228,7 @@ public final class NodeRunner implements Closeable {
             replicated::mayServe,
             export,
             VIP_LIFETIME_SECONDS,
-            Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
+            vc.meterTags(),
             vc.logPrefix());
     vipManager.set(vips);
     open.add(0, vips);
@@ -289,7 +290,7 @@ public final class NodeRunner implements Closeable {
             spec.getOnFault(),
             Durations.parse(spec.getTimeout() == null ? "30s" : spec.getTimeout())),
         group.name(),
-        Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
+        vc.meterTags(),
         vc.logPrefix());
   }
 

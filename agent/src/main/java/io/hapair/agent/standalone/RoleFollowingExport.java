@@ -36,7 +36,7 @@ final class RoleFollowingExport implements Consumer<Boolean>, Closeable {
   public synchronized void accept(Boolean holding) {
     try {
       if (holding && server == null) {
-        server = new NbdServer(volume, bind, tls, logPrefix);
+        server = new NbdServer(volume, bind, tls, volume.config().meterTags(), logPrefix);
         log.info(
             "{}: NBD export {} open on {} ({})",
             logPrefix,

@@ -1,5 +1,6 @@
 package io.hapair.agent.standalone;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.hapair.api.v1alpha1.HAPairSpec;
 
@@ -11,6 +12,12 @@ public class StandaloneConfig {
   /** The pair's name: the service group's name in ActivePassive mode. */
   @JsonProperty(required = true)
   public String pair;
+
+  /**
+   * The HAPair's namespace when the Kubernetes agent runs the pair (a label of its series); never
+   * read from a file: standalone pairs have none.
+   */
+  @JsonIgnore public String namespace;
 
   /** The pair's unique id, written into both nodes' metadata; defaults to the name. */
   public String uid;

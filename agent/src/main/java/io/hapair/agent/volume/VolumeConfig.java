@@ -3,6 +3,7 @@ package io.hapair.agent.volume;
 import io.hapair.api.v1alpha1.HAPairSpec.SplitBrainPolicy;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.micrometer.core.instrument.Tags;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Duration;
 /**
  * Everything one node needs to run one service group's volume.
  *
+ * @param labels how the pair is named on its series (never the UID)
  * @param pairKey the pair's shared key for the replication link's HMAC, or null (unauthenticated,
  *     for tests on loopback only)
  * @param heartbeatListen where this node's UDP heartbeat path listens, or null for none
@@ -22,6 +24,7 @@ import java.time.Duration;
  */
 public record VolumeConfig(
     String pairUid,
+    PairLabels labels,
     String group,
     String node,
     String peerNode,
@@ -54,6 +57,11 @@ public record VolumeConfig(
 
   public boolean hasUdpHeartbeat() {
     return heartbeatListen != null && heartbeatPeer != null;
+  }
+
+  /** The labels of this volume's series: the pair's, then group and node. */
+  public Tags meterTags() {
+    return labels.tags().and("group", group, "node", node);
   }
 
   public String logPrefix() {

@@ -1,5 +1,6 @@
 package io.hapair.agent.volume;
 
+import io.hapair.agent.meta.DiskState;
 import io.hapair.agent.meta.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -9,17 +10,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A volume's meters, named the Prometheus way (hapair_..., base units, _total for counters) and
- * tagged with pair, group and node. Removed when the volume closes.
+ * labelled with the pair's labels, group and node. Every series an alert reads exists from the
+ * start. When the volume closes, every meter carrying its labels goes, including the witness, NBD,
+ * hook and ARP meters that other classes registered for it.
  */
 final class VolumeMeters implements AutoCloseable {
   private final MeterRegistry registry = Metrics.globalRegistry;
-  private final List<Meter> meters = new ArrayList<>();
+  private final Tags tags;
   private final Timer writeLatency;
   private final Timer linkRtt;
   private final Timer udpRtt;
@@ -28,101 +30,82 @@ final class VolumeMeters implements AutoCloseable {
   private final Timer failoverDuration;
 
   VolumeMeters(ReplicatedVolume volume, VolumeConfig config) {
-    Tags tags = tags(config);
-    add(
-        Gauge.builder("hapair.role", volume, v -> v.role() == Role.PRIMARY ? 1 : 0)
-            .description("1 while this node is primary of the group")
-            .tags(tags)
-            .register(registry));
-    add(
-        Gauge.builder("hapair.epoch", volume, ReplicatedVolume::epoch)
-            .description("The primary term this node leads (0 while secondary)")
-            .tags(tags)
-            .register(registry));
-    add(
-        Gauge.builder("hapair.replication.connected", volume, v -> v.connected() ? 1 : 0)
-            .description("1 while the replication link is up")
-            .tags(tags)
-            .register(registry));
-    add(
-        Gauge.builder(
-                "hapair.disk.up.to.date",
-                volume,
-                v -> v.metadata().diskState() == io.hapair.agent.meta.DiskState.UP_TO_DATE ? 1 : 0)
-            .description("1 while this node's disk is UpToDate")
-            .tags(tags)
-            .register(registry));
-    add(
-        Gauge.builder("hapair.out.of.sync", volume, ReplicatedVolume::outOfSyncBytes)
-            .description("Bytes marked out of sync with the peer")
-            .baseUnit("bytes")
-            .tags(tags)
-            .register(registry));
-    add(
-        FunctionCounter.builder("hapair.resync", volume, ReplicatedVolume::resyncedBytes)
-            .description("Bytes sent by resyncs")
-            .baseUnit("bytes")
-            .tags(tags)
-            .register(registry));
-    add(
-        Gauge.builder(
-                "hapair.lease.remaining", volume, v -> Math.max(0, v.leaseRemainingNanos()) / 1e9)
-            .description("How long this primary may still answer without a new grant")
-            .baseUnit("seconds")
-            .tags(tags)
-            .register(registry));
-    add(
-        Gauge.builder(
-                "hapair.peer.outdated",
-                volume,
-                v ->
-                    v.role() == Role.PRIMARY && v.peerState() == ReplicatedVolume.PeerState.DEGRADED
-                        ? 1
-                        : 0)
-            .description("1 while this primary runs alone with its peer recorded as outdated")
-            .tags(tags)
-            .register(registry));
-    add(
-        Gauge.builder("hapair.split.brain", volume, v -> v.splitBrain() ? 1 : 0)
-            .description("1 while the link is refused because both nodes changed data separately")
-            .tags(tags)
-            .register(registry));
+    tags = tags(config);
+    Gauge.builder("hapair.role", volume, v -> v.role() == Role.PRIMARY ? 1 : 0)
+        .description("1 while this node is primary of the group")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder("hapair.epoch", volume, ReplicatedVolume::epoch)
+        .description("The primary term this node leads (0 while secondary)")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder("hapair.replication.connected", volume, v -> v.connected() ? 1 : 0)
+        .description("1 while the replication link is up")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder(
+            "hapair.disk.up.to.date",
+            volume,
+            v -> v.metadata().diskState() == DiskState.UP_TO_DATE ? 1 : 0)
+        .description("1 while this node's disk is UpToDate")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder("hapair.out.of.sync", volume, ReplicatedVolume::outOfSyncBytes)
+        .description("Bytes marked out of sync with the peer")
+        .baseUnit("bytes")
+        .tags(tags)
+        .register(registry);
+    FunctionCounter.builder("hapair.resync", volume, ReplicatedVolume::resyncedBytes)
+        .description("Bytes sent by resyncs")
+        .baseUnit("bytes")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder("hapair.lease.remaining", volume, v -> Math.max(0, v.leaseRemainingNanos()) / 1e9)
+        .description("How long this primary may still answer without a new grant")
+        .baseUnit("seconds")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder(
+            "hapair.peer.outdated",
+            volume,
+            v ->
+                v.role() == Role.PRIMARY && v.peerState() == ReplicatedVolume.PeerState.DEGRADED
+                    ? 1
+                    : 0)
+        .description("1 while this primary runs alone with its peer recorded as outdated")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder("hapair.split.brain", volume, v -> v.splitBrain() ? 1 : 0)
+        .description("1 while the link is refused because both nodes changed data separately")
+        .tags(tags)
+        .register(registry);
     writeLatency =
-        add(
-            Timer.builder("hapair.write.latency")
-                .description("From a write's submission to its acknowledgement")
-                .tags(tags.and("protocol", config.protocol().name()))
-                .publishPercentileHistogram()
-                .register(registry));
-    linkRtt = add(heartbeatRtt(tags.and("path", "link")));
-    udpRtt = add(heartbeatRtt(tags.and("path", "udp")));
+        Timer.builder("hapair.write.latency")
+            .description("From a write's submission to its acknowledgement")
+            .tags(tags.and("protocol", config.protocol().name()))
+            .publishPercentileHistogram()
+            .register(registry);
+    linkRtt = (heartbeatRtt(tags.and("path", "link")));
+    udpRtt = (heartbeatRtt(tags.and("path", "udp")));
     for (String path : new String[] {"link", "udp"}) {
-      add(
-          Gauge.builder("hapair.peer.heard", volume, v -> v.peerHeardOn(path) ? 1 : 0)
-              .description("1 while the peer was heard on this heartbeat path within the dead time")
-              .tags(tags.and("path", path))
-              .register(registry));
+      Gauge.builder("hapair.peer.heard", volume, v -> v.peerHeardOn(path) ? 1 : 0)
+          .description("1 while the peer was heard on this heartbeat path within the dead time")
+          .tags(tags.and("path", path))
+          .register(registry);
     }
     failoverDuration =
-        add(
-            Timer.builder("hapair.failover.duration")
-                .description("From losing the primary to this node's promotion")
-                .tags(tags)
-                .publishPercentileHistogram()
-                .register(registry));
-    failovers =
-        add(
-            Counter.builder("hapair.failovers")
-                .description("Takeovers by this node")
-                .tags(tags.and("reason", "PeerLost"))
-                .register(registry));
+        Timer.builder("hapair.failover.duration")
+            .description("From losing the primary to this node's promotion")
+            .tags(tags)
+            .publishPercentileHistogram()
+            .register(registry);
+    failovers = Failovers.counter(registry, tags, Failovers.PEER_LOST);
+    Failovers.REASONS.forEach(reason -> Failovers.counter(registry, tags, reason));
     witnessDistrusted =
-        add(
-            Counter.builder("hapair.witness.distrusted")
-                .description(
-                    "Witness records refused as rolled back or foreign (automation stopped)")
-                .tags(tags)
-                .register(registry));
+        Counter.builder("hapair.witness.distrusted")
+            .description("Witness records refused as rolled back or foreign (automation stopped)")
+            .tags(tags)
+            .register(registry);
   }
 
   private Timer heartbeatRtt(Tags tags) {
@@ -134,12 +117,7 @@ final class VolumeMeters implements AutoCloseable {
   }
 
   static Tags tags(VolumeConfig config) {
-    return Tags.of("pair", config.pairUid(), "group", config.group(), "node", config.node());
-  }
-
-  private <M extends Meter> M add(M meter) {
-    meters.add(meter);
-    return meter;
+    return config.meterTags();
   }
 
   void writeAcknowledged(long latencyNanos) {
@@ -165,6 +143,10 @@ final class VolumeMeters implements AutoCloseable {
 
   @Override
   public void close() {
-    meters.forEach(registry::remove);
+    List<Meter> ours =
+        registry.getMeters().stream()
+            .filter(m -> m.getId().getTags().containsAll(tags.stream().toList()))
+            .toList();
+    ours.forEach(registry::remove);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.support.Command;
+import io.hapair.agent.support.Scrape;
 import io.hapair.agent.volume.PairHarnessAccess;
 import io.hapair.common.MetricsServer;
 import java.net.InetAddress;
@@ -14,23 +15,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** /metrics after real activity: names in Prometheus style, values that moved. */
 class MetricsIT {
-  @TempDir Path dir;
+  /** How PairHarness names its pair (Kubernetes mode: namespace and name), group, node-a. */
+  static final String A = "group=\"vol\",name=\"db\",namespace=\"tenant\",node=\"node-a\"";
 
-  private static double value(String scrape, String series) {
-    Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
-    if (!m.find()) {
-      throw new AssertionError("no series " + series + " in:\n" + scrape);
-    }
-    return Double.parseDouble(m.group(1));
-  }
+  @TempDir Path dir;
 
   @Test
   void theAgentsMetricsReflectWhatHappened() throws Exception {
@@ -62,54 +55,45 @@ class MetricsIT {
               "write -P 0x11 0 64k")
           .orFail();
 
-      HttpClient http = HttpClient.newHttpClient();
-      String base = "http://127.0.0.1:" + server.port();
-      String scrape =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-
-      String a = "group=\"vol\",node=\"node-a\",pair=\"pair-uid-1\"";
-      assertThat(value(scrape, "hapair_role{" + a + "}")).isEqualTo(1);
-      assertThat(value(scrape, "hapair_epoch{" + a + "}")).isEqualTo(1);
-      assertThat(value(scrape, "hapair_replication_connected{" + a + "}")).isZero();
-      assertThat(value(scrape, "hapair_out_of_sync_bytes{" + a + "}")).isEqualTo(65536);
-      assertThat(value(scrape, "hapair_peer_outdated{" + a + "}")).isEqualTo(1);
-      assertThat(value(scrape, "hapair_split_brain{" + a + "}")).isZero();
-      assertThat(value(scrape, "hapair_resync_bytes_total{" + a + "}")).isGreaterThan(0);
-      assertThat(value(scrape, "hapair_write_latency_seconds_count{" + a + ",protocol=\"C\"}"))
+      Scrape scrape = Scrape.of(server.port());
+      assertThat(scrape.text()).doesNotContain("pair-uid-1").doesNotContain("pair=");
+      assertThat(scrape.value("hapair_role{" + A + "}")).isEqualTo(1);
+      assertThat(scrape.value("hapair_epoch{" + A + "}")).isEqualTo(1);
+      assertThat(scrape.value("hapair_replication_connected{" + A + "}")).isZero();
+      assertThat(scrape.value("hapair_out_of_sync_bytes{" + A + "}")).isEqualTo(65536);
+      assertThat(scrape.value("hapair_peer_outdated{" + A + "}")).isEqualTo(1);
+      assertThat(scrape.value("hapair_split_brain{" + A + "}")).isZero();
+      assertThat(scrape.value("hapair_resync_bytes_total{" + A + "}")).isGreaterThan(0);
+      assertThat(scrape.value("hapair_write_latency_seconds_count{" + A + ",protocol=\"C\"}"))
           .isGreaterThanOrEqualTo(2);
       for (String path : new String[] {"link", "udp"}) {
         assertThat(
-                value(
-                    scrape, "hapair_heartbeat_rtt_seconds_count{" + a + ",path=\"" + path + "\"}"))
+                scrape.value("hapair_heartbeat_rtt_seconds_count{" + A + ",path=\"" + path + "\"}"))
             .as("heartbeat round trips on the %s path", path)
             .isGreaterThan(0);
       }
-      String udpHeard = "hapair_peer_heard{" + a + ",path=\"udp\"}";
+      String udpHeard = "hapair_peer_heard{" + A + ",path=\"udp\"}";
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  value(
-                          http.send(
-                                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                                  HttpResponse.BodyHandlers.ofString())
-                              .body(),
-                          udpHeard)
-                      == 0);
-      assertThat(value(scrape, "hapair_peer_heard{" + a + ",path=\"link\"}")).isZero();
-      assertThat(value(scrape, "hapair_lease_remaining_seconds{" + a + "}")).isGreaterThan(0);
-      assertThat(value(scrape, "hapair_nbd_requests_total{export=\"vol\",type=\"write\"}"))
+          .until(() -> Scrape.of(server.port()).value(udpHeard) == 0);
+      assertThat(scrape.value("hapair_peer_heard{" + A + ",path=\"link\"}")).isZero();
+      assertThat(scrape.value("hapair_lease_remaining_seconds{" + A + "}")).isGreaterThan(0);
+      // The NBD counters carry the volume's labels like every other series.
+      assertThat(scrape.value("hapair_nbd_requests_total{" + A + ",type=\"write\"}"))
           .isGreaterThanOrEqualTo(2);
-      assertThat(value(scrape, "hapair_nbd_requests_total{export=\"vol\",type=\"read\"}"))
+      assertThat(scrape.value("hapair_nbd_requests_total{" + A + ",type=\"read\"}"))
           .isGreaterThanOrEqualTo(1);
       assertThat(
-              value(
-                  scrape,
-                  "hapair_witness_requests_total{group=\"vol\",node=\"node-a\",operation=\"cas\",outcome=\"won\",pair=\"pair-uid-1\"}"))
+              scrape.value(
+                  "hapair_witness_requests_total{" + A + ",operation=\"cas\",outcome=\"won\"}"))
           .isGreaterThanOrEqualTo(2); // the promotion and outdating node-b
+      // Witness latency is a histogram with a bucket at the 500 ms deadline.
+      assertThat(
+              scrape.value(
+                  "hapair_witness_latency_seconds_bucket{" + A + ",operation=\"cas\",le=\"0.5\"}"))
+          .isGreaterThanOrEqualTo(2);
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + server.port();
       assertThat(
               http.send(
                       HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
@@ -122,6 +106,34 @@ class MetricsIT {
                       HttpResponse.BodyHandlers.ofString())
                   .statusCode())
           .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void whatAlertsCountExistsAtZeroBeforeAnythingHappens() throws Exception {
+    try (MetricsServer server =
+            new MetricsServer(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), () -> true);
+        PairHarnessAccess pair = PairHarnessAccess.started(dir)) {
+      Scrape scrape = Scrape.of(server.port());
+      for (String reason : new String[] {"PeerLost", "HealthCheckFailed", "InterfaceDown"}) {
+        assertThat(scrape.value("hapair_failovers_total{" + A + ",reason=\"" + reason + "\"}"))
+            .as("failovers for %s", reason)
+            .isZero();
+      }
+      for (String outcome : new String[] {"unknown", "error", "conflict"}) {
+        assertThat(
+                scrape.value(
+                    "hapair_witness_requests_total{"
+                        + A
+                        + ",operation=\"cas\",outcome=\""
+                        + outcome
+                        + "\"}"))
+            .isZero();
+      }
+      assertThat(scrape.value("hapair_witness_distrusted_total{" + A + "}")).isZero();
+      assertThat(scrape.value("hapair_nbd_errors_total{errno=\"5\"," + A + "}")).isZero();
+      assertThat(scrape.value("hapair_nbd_requests_total{" + A + ",type=\"trim\"}")).isZero();
     }
   }
 }

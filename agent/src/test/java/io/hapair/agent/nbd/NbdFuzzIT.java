@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.support.Command;
+import io.micrometer.core.instrument.Tags;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ class NbdFuzzIT {
                 new LocalExport("vol", store),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 null,
+                Tags.of("group", "vol", "node", "fuzz"),
                 "fuzz")) {
       String before = NbdServerIT.sha256(dir.resolve("disk.img"));
       Random random = new Random(11);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.support.Command;
 import io.hapair.agent.support.Command.Result;
+import io.micrometer.core.instrument.Tags;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -42,7 +43,11 @@ class NbdServerIT {
     export = new LocalExport("vol", store);
     server =
         new NbdServer(
-            export, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, "test");
+            export,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            null,
+            Tags.of("group", "vol", "node", "test"),
+            "test");
     uri = "nbd://127.0.0.1:" + server.port() + "/vol";
   }
 
@@ -214,7 +219,9 @@ class NbdServerIT {
   @Test
   void plainNbdOffLoopbackIsRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new NbdServer(export, new InetSocketAddress("0.0.0.0", 0), null, "test"))
+            () ->
+                new NbdServer(
+                    export, new InetSocketAddress("0.0.0.0", 0), null, Tags.empty(), "test"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs TLS");
   }

@@ -7,6 +7,7 @@ import io.hapair.agent.support.Command;
 import io.hapair.agent.support.Command.Result;
 import io.hapair.agent.tls.TlsContexts;
 import io.hapair.common.tls.PairCertificates;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,6 +38,7 @@ class NbdTlsIT {
             new LocalExport("vol", store),
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             TlsContexts.server(certs),
+            Tags.of("group", "vol", "node", "tls"),
             "tls-test");
   }
 

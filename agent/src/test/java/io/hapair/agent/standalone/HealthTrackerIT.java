@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
+import io.hapair.agent.support.Scrape;
+import io.hapair.common.MetricsServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,13 +52,23 @@ class HealthTrackerIT {
 
   @Test
   void aFailingHealthCheckHandsTheRoleToTheHealthyPeer() throws Exception {
-    startInSync(3);
-    Files.createFile(dir.resolve("sick-node-a"));
+    try (MetricsServer metrics =
+        new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), () -> true)) {
+      startInSync(3);
+      // Standalone series name the pair by its name alone; the counter exists before the
+      // failover, so the alert's increase() sees it (a series born at 1 shows no increase).
+      String handovers =
+          "hapair_failovers_total{group=\"hc\",name=\"hc\",node=\"node-a\","
+              + "reason=\"HealthCheckFailed\"}";
+      assertThat(Scrape.of(metrics.port()).value(handovers)).isZero();
+      Files.createFile(dir.resolve("sick-node-a"));
 
-    await().atMost(T).until(() -> volume(pair.b).role() == Role.PRIMARY);
-    assertThat(volume(pair.a).role()).isEqualTo(Role.SECONDARY);
-    assertThat(pair.witness.snapshot().primary()).isEqualTo("node-b");
-    assertThat(pair.witness.snapshot().epoch()).isEqualTo(2);
+      await().atMost(T).until(() -> volume(pair.b).role() == Role.PRIMARY);
+      assertThat(volume(pair.a).role()).isEqualTo(Role.SECONDARY);
+      assertThat(pair.witness.snapshot().primary()).isEqualTo("node-b");
+      assertThat(pair.witness.snapshot().epoch()).isEqualTo(2);
+      assertThat(Scrape.of(metrics.port()).value(handovers)).isEqualTo(1);
+    }
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.function.UnaryOperator;
  */
 final class PairHarness implements AutoCloseable {
   static final String PAIR = "pair-uid-1";
+  static final PairLabels LABELS = new PairLabels("tenant", "db");
   static final long SIZE = 64L << 20;
 
   final Path dir;
@@ -112,6 +113,7 @@ final class PairHarness implements AutoCloseable {
       InetAddress lo = InetAddress.getLoopbackAddress();
       return new VolumeConfig(
           PAIR,
+          LABELS,
           "vol",
           name,
           peer,
@@ -149,7 +151,11 @@ final class PairHarness implements AutoCloseable {
     void export() throws IOException {
       nbd =
           new NbdServer(
-              volume, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, name);
+              volume,
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+              null,
+              volume.config().meterTags(),
+              name);
     }
 
     String uri() {
