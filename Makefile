@@ -21,11 +21,11 @@ build: deps
 ## Regenerates crds/ (and the chart's copy) from the api classes (the build fails while stale).
 crds:
 	$(MVN) -pl api test -Dtest=CrdIsUpToDateTest -Dsurefire.failIfNoSpecifiedTests=false -Dhapair.updateCrds=true
-	cp crds/*.yml helm/hapair/crds/
+	cp crds/*.yml helm/hapair/files/crds/
 
 ## Copies crds/ into the chart and renders manifests/install.yaml from it (tests fail while stale).
 manifests:
-	cp crds/*.yml helm/hapair/crds/
+	cp crds/*.yml helm/hapair/files/crds/
 	$(MVN) -pl helm -am test -Dtest=InstallManifestTest -Dsurefire.failIfNoSpecifiedTests=false -Dhapair.updateManifests=true
 
 ## Rewrites sources in google-java-format (the build checks it).

@@ -31,3 +31,15 @@ app.kubernetes.io/component: agent
 {{- $tag := .root.Values.image.tag | default .root.Chart.AppVersion -}}
 {{- printf "%s/hapair-%s:%s" .root.Values.image.registry .component $tag -}}
 {{- end -}}
+
+{{- /* A CRD's metadata lines: the chart's labels, and kept by Helm when crds.keep. */ -}}
+{{- define "hapair.crdMetadata" -}}
+{{ printf "\n" }}metadata:
+  labels:
+    {{- include "hapair.labels" . | nindent 4 }}
+  {{- if .Values.crds.keep }}
+  annotations:
+    # Deleting a CRD deletes every HAPair: uninstalling the chart leaves them.
+    helm.sh/resource-policy: keep
+  {{- end }}
+{{ end -}}

@@ -8,13 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * manifests/install.yaml is the chart rendered with its defaults into hapair-system, behind the
- * Namespace and the CRDs: `kubectl apply -f manifests/install.yaml` installs what `helm install`
- * does. Regenerate with `make manifests`.
+ * manifests/install.yaml is the chart rendered with its defaults (the CRDs included) into
+ * hapair-system, behind the Namespace: `kubectl apply -f manifests/install.yaml` installs what
+ * `helm install` does. Regenerate with `make manifests`.
  */
 class InstallManifestTest {
   private static final Path INSTALL = Path.of("..", "manifests", "install.yaml");
@@ -31,13 +30,6 @@ class InstallManifestTest {
         .append("  labels:\n");
     PodSecurity.NAMESPACE_LABELS.forEach(
         (key, value) -> out.append("    ").append(key).append(": ").append(value).append("\n"));
-    try (Stream<Path> crds = Files.list(Chart.DIR.resolve("crds"))) {
-      for (Path crd : crds.sorted().toList()) {
-        // Without the file's own comment header and its document separator.
-        String yaml = Files.readString(crd).replaceFirst("\\A(#[^\\n]*\\n)*---\\n", "");
-        out.append("---\n").append(yaml.strip()).append("\n");
-      }
-    }
     String templates = Chart.template(null, Map.of()).strip();
     if (!templates.startsWith("---")) {
       out.append("---\n");
