@@ -162,7 +162,7 @@ final class HealthTracker implements Closeable {
       log.warn("{}: {}, but automatic failover is off: keeping the role", prefix, why);
       return;
     }
-    if (!volume.spendFailoverBudget(
+    if (!volume.failoverBudgetAllows(
         "hand over to " + volume.config().peerNode() + " (" + why + ")")) {
       return;
     }
@@ -170,10 +170,13 @@ final class HealthTracker implements Closeable {
     Failovers.counter(Metrics.globalRegistry, volume.config().meterTags(), reason).increment();
     volume
         .handOver()
-        .exceptionally(
-            e -> {
-              log.warn("{}: the handover did not happen: {}", prefix, e.getMessage());
-              return null;
+        .whenComplete(
+            (epoch, e) -> {
+              if (e == null) {
+                volume.recordAutomaticRoleChange(); // only a role change counts
+              } else {
+                log.warn("{}: the handover did not happen: {}", prefix, e.getMessage());
+              }
             });
   }
 

@@ -25,14 +25,28 @@ final class FailoverBudget {
 
   /** Takes one change from the budget if any is left at {@code nowNanos}. */
   synchronized boolean spend(long nowNanos) {
-    while (!spent.isEmpty() && nowNanos - spent.peekFirst() >= windowNanos) {
-      spent.removeFirst();
-    }
-    if (spent.size() >= max) {
+    if (!allows(nowNanos)) {
       return false;
     }
     spent.addLast(nowNanos);
     return true;
+  }
+
+  /**
+   * Whether a change would fit in the budget at {@code nowNanos}; nothing is taken: an attempt that
+   * is refused (by the witness, by a rule) is not a role change.
+   */
+  synchronized boolean allows(long nowNanos) {
+    while (!spent.isEmpty() && nowNanos - spent.peekFirst() >= windowNanos) {
+      spent.removeFirst();
+    }
+    return spent.size() < max;
+  }
+
+  /** Counts a role change that happened at {@code nowNanos}. */
+  synchronized void record(long nowNanos) {
+    allows(nowNanos);
+    spent.addLast(nowNanos);
   }
 
   synchronized String describe() {

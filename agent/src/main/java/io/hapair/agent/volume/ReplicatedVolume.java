@@ -431,6 +431,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     return null;
   }
 
+  /** A rule refused a promotion (a verdict, not a failure to ask): a takeover does not retry. */
+  static final class PromotionRefused extends IllegalStateException {
+    PromotionRefused(String message) {
+      super(message);
+    }
+  }
+
   /** The witness names another primary or a newer epoch: this node no longer leads. */
   private static final class RecordLost extends RuntimeException {
     RecordLost(String message) {
@@ -892,7 +899,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       return;
     }
     toldPrimaryStillHeard = false;
-    if (!spendFailoverBudget("take over from " + lostPrimary)) {
+    if (!failoverBudgetAllows("take over from " + lostPrimary)) {
       return;
     }
     long started = clock.getAsLong();
@@ -901,6 +908,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             (term, failure) -> {
               if (failure == null) {
                 long done = clock.getAsLong();
+                recordAutomaticRoleChange();
                 log.warn(
                     "{}: took over from {} as primary of epoch {}; failover timeline: detect {} ms,"
                         + " lease wait {} ms, witness {} ms",
@@ -918,9 +926,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                   failure instanceof CompletionException ? failure.getCause() : failure;
               log.info(
                   "{}: not taking over from {}: {}", logPrefix, lostPrimary, cause.getMessage());
-              boolean unknown = cause instanceof io.hapair.agent.witness.OutcomeUnknownException;
-              if (unknown) {
-                // Nothing was decided: ask again while the primary stays away.
+              if (!(cause instanceof PromotionRefused)) {
+                // No verdict (no answer, a conflict, a witness error): re-read and ask again while
+                // the primary stays away.
                 timers.schedule(
                     () -> tryTakeover(lostPrimary),
                     config.deadAfter().toMillis(),
@@ -938,11 +946,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   }
 
   /**
-   * Takes one automatic role change from the budget; false (and a warning) once a flapping link or
-   * check has used it up: automation then waits for the window to pass or for a person.
+   * Whether the budget has room for one more automatic role change; false (and a warning) once a
+   * flapping link or check has used it up: automation then waits for the window to pass or for a
+   * person. Nothing is taken: only a role change that happens counts ({@link
+   * #recordAutomaticRoleChange()}), not an attempt the witness or a rule refused.
    */
-  public boolean spendFailoverBudget(String what) {
-    if (failoverBudget.spend(clock.getAsLong())) {
+  public boolean failoverBudgetAllows(String what) {
+    if (failoverBudget.allows(clock.getAsLong())) {
       return true;
     }
     log.warn(
@@ -951,6 +961,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         what,
         failoverBudget.describe());
     return false;
+  }
+
+  /** Counts an automatic role change that happened against the budget. */
+  public void recordAutomaticRoleChange() {
+    failoverBudget.record(clock.getAsLong());
   }
 
   /**
@@ -1228,7 +1243,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       DiskState disk = meta.metadata().diskState();
       if (disk != DiskState.UP_TO_DATE) {
         return CompletableFuture.failedFuture(
-            new IllegalStateException(logPrefix + ": refusing to promote a disk that is " + disk));
+            new PromotionRefused(logPrefix + ": refusing to promote a disk that is " + disk));
       }
       old = session;
       promoting = true;
@@ -1247,7 +1262,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             waited -> {
               casStart[0] = clock.getAsLong();
               if (casStart[0] - lastGrantNanos < secondaryTermNanos) {
-                throw new IllegalStateException(
+                throw new PromotionRefused(
                     "a primary peer still holds a lease granted by " + config.node());
               }
               return arbiter.read();
@@ -1257,10 +1272,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
               String distrust = distrust(record, seen);
               if (distrust != null) {
                 witnessAlarm(distrust);
-                throw new IllegalStateException(distrust + ": automation stopped");
+                throw new PromotionRefused(distrust + ": automation stopped");
               }
               if (!record.isUpToDate(config.node())) {
-                throw new IllegalStateException(
+                throw new PromotionRefused(
                     "the witness does not list "
                         + config.node()
                         + " as up to date: refusing to promote");
@@ -1301,9 +1316,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     return drained.exceptionallyCompose(
         e ->
             CompletableFuture.failedFuture(
-                new IllegalStateException(
-                    "the local disk failed applying the primary's stream: refusing to promote",
-                    e)));
+                new PromotionRefused(
+                    "the local disk failed applying the primary's stream: refusing to promote: "
+                        + e.getMessage())));
   }
 
   /** When the compare-and-swap of this node's last promotion started (monotonic clock). */

@@ -19,6 +19,7 @@ public final class FaultyArbiter implements Arbiter {
   private final Arbiter witness;
   private final List<Runnable> held = new ArrayList<>();
   private final AtomicInteger casCalls = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
   private volatile BiPredicate<WitnessRecord, WitnessRecord> holdWhen = (e, n) -> false;
   private volatile boolean dropCas;
   private volatile Supplier<RuntimeException> failAll;
@@ -65,10 +66,19 @@ public final class FaultyArbiter implements Arbiter {
     return casCalls.get();
   }
 
+  /** Calls failed by {@link #failWith}. */
+  public int failedCalls() {
+    return failed.get();
+  }
+
   @Override
   public CompletableFuture<WitnessRecord> read() {
     Supplier<RuntimeException> error = failAll;
-    return error != null ? CompletableFuture.failedFuture(error.get()) : witness.read();
+    if (error != null) {
+      failed.incrementAndGet();
+      return CompletableFuture.failedFuture(error.get());
+    }
+    return witness.read();
   }
 
   @Override
@@ -77,6 +87,7 @@ public final class FaultyArbiter implements Arbiter {
     casCalls.incrementAndGet();
     Supplier<RuntimeException> error = failAll;
     if (error != null) {
+      failed.incrementAndGet();
       return CompletableFuture.failedFuture(error.get());
     }
     if (dropCas) {

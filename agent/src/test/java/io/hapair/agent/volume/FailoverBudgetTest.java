@@ -29,4 +29,15 @@ class FailoverBudgetTest {
     }
     assertThat(budget.spend(MINUTE)).isTrue();
   }
+
+  @Test
+  void askingTakesNothingOnlyRecordedChangesCount() {
+    FailoverBudget budget = new FailoverBudget(1, Duration.ofMinutes(1));
+    for (int i = 0; i < 50; i++) {
+      assertThat(budget.allows(i)).isTrue();
+    }
+    budget.record(50);
+    assertThat(budget.allows(51)).isFalse();
+    assertThat(budget.allows(50 + MINUTE)).isTrue();
+  }
 }
