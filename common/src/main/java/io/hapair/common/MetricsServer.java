@@ -16,14 +16,17 @@ import java.util.function.BooleanSupplier;
 /**
  * An agent's or the operator's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code
  * /healthz} (the process answers) and {@code /readyz} (ready to work). Their meters live in
- * Micrometer's global registry; this attaches the Prometheus registry to it.
+ * Micrometer's global registry; this attaches the Prometheus registry to it, with the JVM's and the
+ * process's own meters (see {@link ProcessMeters}).
  */
 public final class MetricsServer implements Closeable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProcessMeters process;
   private final HttpServer http;
 
   public MetricsServer(InetSocketAddress bind, BooleanSupplier ready) throws IOException {
+    process = new ProcessMeters(registry);
     Metrics.addRegistry(registry);
     http = HttpServer.create(bind, 16);
     http.createContext(
@@ -59,6 +62,7 @@ public final class MetricsServer implements Closeable {
   public void close() {
     http.stop(0);
     Metrics.removeRegistry(registry);
+    process.close();
     registry.close();
   }
 }

@@ -92,6 +92,15 @@ class MetricsIT {
               scrape.value(
                   "hapair_witness_latency_seconds_bucket{" + A + ",operation=\"cas\",le=\"0.5\"}"))
           .isGreaterThanOrEqualTo(2);
+      // The JVM's and the process's own series, GC pauses as a histogram.
+      assertThat(scrape.text())
+          .contains("jvm_gc_pause_seconds_bucket{")
+          .contains("jvm_memory_used_bytes{")
+          .contains("process_cpu_usage ")
+          .contains("process_files_open_files ")
+          .contains("process_uptime_seconds ");
+      // Every family has HELP text and passes Prometheus' own lint.
+      assertThat(scrape.promtoolProblems(dir)).isEmpty();
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + server.port();
       assertThat(
