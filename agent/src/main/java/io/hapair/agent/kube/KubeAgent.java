@@ -16,6 +16,7 @@ import io.hapair.api.spec.NodeLabels;
 import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.PairNode;
@@ -278,6 +279,15 @@ public final class KubeAgent implements Closeable {
       since = -1;
     }
     for (ReplicatedVolume volume : current.runner.volumes()) {
+      String group = volume.config().group();
+      if (current.runner.waitsForPeer(group)) {
+        String refused =
+            current.runner.confirmLead(group, terms.getOrDefault("lose-writes-of", ""), since);
+        if (refused != null) {
+          log.error("pair {} node {}: forced promotion refused: {}", key, settings.node(), refused);
+        }
+        continue;
+      }
       volume
           .forcePromote(terms.getOrDefault("lose-writes-of", ""), since)
           .whenComplete(
@@ -386,7 +396,9 @@ public final class KubeAgent implements Closeable {
                     witnessClient,
                     settings.namespace(),
                     WitnessLease.name(ns, name, group.name()),
-                    settings.witnessTimeout()));
+                    settings.witnessTimeout()),
+            (peer, group) ->
+                highestEpochReported(ns, name, pair.getMetadata().getUid(), peer, group));
     log.info(
         "pair {}/{} node {}: running generation {} ({} group(s))",
         ns,
@@ -401,6 +413,36 @@ public final class KubeAgent implements Closeable {
         runner,
         new NodeReport(client, settings.namespace(), pair, settings.node()),
         dir);
+  }
+
+  /**
+   * The highest epoch {@code peer} last reported for {@code group} of this pair (its HAPairNode), 0
+   * if there is no such report. A report can be old or gone; it only ever adds caution at start.
+   */
+  private long highestEpochReported(
+      String pairNs, String pairName, String pairUid, String peer, String group) {
+    HAPairNode report =
+        client
+            .resources(HAPairNode.class)
+            .inNamespace(settings.namespace())
+            .withName(HAPairNode.nameFor(pairNs, pairName, peer))
+            .get();
+    if (report == null
+        || report.getSpec() == null
+        || !pairUid.equals(report.getSpec().getPairUid())
+        || report.getStatus() == null
+        || report.getStatus().getGroups() == null) {
+      return 0;
+    }
+    return report.getStatus().getGroups().stream()
+        .filter(g -> group.equals(g.getName()))
+        .mapToLong(g -> Math.max(orZero(g.getEpoch()), orZero(g.getHighestEpoch())))
+        .max()
+        .orElse(0);
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
   }
 
   /** Demotes and releases the virtual IPs (closing the runner does both), then cleans up. */

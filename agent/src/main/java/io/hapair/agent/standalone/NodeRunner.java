@@ -66,8 +66,22 @@ public final class NodeRunner implements Closeable {
         throws ConfigException;
   }
 
-  private NodeRunner(WitnessSource witnesses) {
+  /** What the peer last reported about itself, where such reports exist (Kubernetes mode). */
+  @FunctionalInterface
+  public interface PeerReports {
+    PeerReports NONE = (peer, group) -> 0;
+
+    /** The highest epoch {@code peer} last reported having seen in {@code group}, 0 if unknown. */
+    long highestEpochSeen(String peer, String group);
+  }
+
+  private final PeerReports peerReports;
+  private final java.util.Map<String, PeerConfirmedLead> pendingLeads =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private NodeRunner(WitnessSource witnesses, PeerReports peerReports) {
     this.witnesses = witnesses;
+    this.peerReports = peerReports;
   }
 
   /** Standalone mode: the witness named in the config file, or none. */
@@ -77,7 +91,13 @@ public final class NodeRunner implements Closeable {
 
   public static NodeRunner start(StandaloneConfig config, WitnessSource witnesses)
       throws ConfigException, IOException {
-    NodeRunner runner = new NodeRunner(witnesses);
+    return start(config, witnesses, PeerReports.NONE);
+  }
+
+  public static NodeRunner start(
+      StandaloneConfig config, WitnessSource witnesses, PeerReports peerReports)
+      throws ConfigException, IOException {
+    NodeRunner runner = new NodeRunner(witnesses, peerReports);
     runner.witnessed = !"none".equals(config.witness);
     try {
       if (!"off".equals(config.metrics)) {
@@ -232,47 +252,70 @@ public final class NodeRunner implements Closeable {
             vc.logPrefix());
     vipManager.set(vips);
     open.add(0, vips);
-    boolean primary = shouldLeadAtStart(witness, preferred.equals(me.getName()), vc);
-    if (primary) {
-      try {
-        replicated.promote().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        throw new IOException(vc.logPrefix() + ": could not become primary: " + e.getMessage(), e);
+    boolean preferredHere = preferred.equals(me.getName());
+    WitnessRecord record = readRecord(witness, vc);
+    // witness none: nobody else ever promotes automatically, so the preferred node leads.
+    StartRole start =
+        witnessed
+            ? StartRole.decide(
+                record,
+                vc.node(),
+                preferredHere,
+                replicated.metadata().highestEpoch(),
+                peerReports.highestEpochSeen(vc.peerNode(), vc.group()))
+            : new StartRole(
+                preferredHere ? StartRole.Kind.LEAD : StartRole.Kind.FOLLOW, "witness none");
+    switch (start.kind()) {
+      case LEAD -> {
+        try {
+          replicated.promote().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new IOException(
+              vc.logPrefix() + ": could not become primary: " + e.getMessage(), e);
+        }
       }
+      case LEAD_WHEN_PEER_AGREES -> {
+        PeerConfirmedLead lead = new PeerConfirmedLead(replicated, witness, record).start();
+        open.add(0, lead);
+        pendingLeads.put(vc.group(), lead);
+      }
+      case DISTRUST -> replicated.stopAutomation(start.reason());
+      case FOLLOW -> {}
     }
     log.info(
-        "{}: running ({} protocol {})",
+        "{}: running ({}, protocol {}): {}",
         vc.logPrefix(),
-        primary ? "primary," : "secondary,",
-        vc.protocol());
+        replicated.role() == io.hapair.agent.meta.Role.PRIMARY ? "primary" : "secondary",
+        vc.protocol(),
+        start.reason());
   }
 
-  /**
-   * A node takes the primary role at start when the witness names it primary (it restarted), or
-   * when nobody has led yet and it is the preferred node. A restarted preferred node whose peer
-   * leads stays secondary: taking the role back is a switchover, not a side effect of a restart.
-   */
-  private static boolean shouldLeadAtStart(Arbiter witness, boolean preferred, VolumeConfig vc)
-      throws IOException {
-    WitnessRecord record;
+  private static WitnessRecord readRecord(Arbiter witness, VolumeConfig vc) throws IOException {
     try {
-      record = witness.read().get(10, TimeUnit.SECONDS);
+      return witness.read().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IOException(
           vc.logPrefix() + ": could not read the witness record: " + e.getMessage(), e);
     }
-    if (vc.node().equals(record.primary())) {
-      return true;
-    }
-    if (record.primary() == null || record.primary().isEmpty()) {
-      return preferred;
-    }
-    log.info(
-        "{}: {} is primary of epoch {}; starting as secondary",
-        vc.logPrefix(),
-        record.primary(),
-        record.epoch());
-    return false;
+  }
+
+  /**
+   * A person's statement that the peer has seen nothing after {@code sinceEpoch}, for a group that
+   * waits for its peer before leading (see {@link PeerConfirmedLead#confirm}).
+   *
+   * @return null if that group now leads; otherwise why not (also when it does not wait)
+   */
+  public String confirmLead(String group, String loseWritesOf, long sinceEpoch) {
+    PeerConfirmedLead lead = pendingLeads.get(group);
+    return lead == null || !lead.waiting()
+        ? "not waiting for the peer"
+        : lead.confirm(loseWritesOf, sinceEpoch);
+  }
+
+  /** Whether {@code group} waits for its peer before it leads. */
+  public boolean waitsForPeer(String group) {
+    PeerConfirmedLead lead = pendingLeads.get(group);
+    return lead != null && lead.waiting();
   }
 
   private static void kickVip(VipManager vips) {

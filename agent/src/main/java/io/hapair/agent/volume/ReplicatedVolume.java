@@ -973,10 +973,21 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
    * either way: only this node's own promotion after losing its primary is affected.
    */
   public void setAutomaticFailover(boolean on) {
+    if (on && witnessAlarmRaised) {
+      return; // a distrusted witness keeps automation stopped until a person acts
+    }
     if (autoFailover != on) {
       log.info("{}: automatic failover {}", logPrefix, on ? "on" : "off (maintenance)");
     }
     autoFailover = on;
+  }
+
+  /**
+   * Stops automation on this node with an alarm, for a witness record found untrustworthy outside
+   * this volume (at start, against the peer's or the reports' epochs).
+   */
+  public void stopAutomation(String why) {
+    witnessAlarm(why);
   }
 
   public boolean automaticFailover() {
@@ -1584,8 +1595,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
    * lists as current acknowledged after this node's last epoch.
    */
   private String lossStatement(WitnessRecord record, long seen) {
-    if (record.isUpToDate(config.node()) && meta.metadata().diskState() == DiskState.UP_TO_DATE) {
-      return null;
+    if (record.isUpToDate(config.node())
+        && meta.metadata().diskState() == DiskState.UP_TO_DATE
+        && record.epoch() >= seen) {
+      return null; // a record older than this disk (restored) cannot be promoted from: force
     }
     return config.peerNode()
         + " may hold acknowledged writes this node lacks: everything acknowledged after epoch "
@@ -1655,7 +1668,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                   record,
                   new WitnessRecord(
                       config.pairUid(),
-                      record.epoch() + 1,
+                      Math.max(record.epoch(), seen) + 1, // never reuse an epoch this disk saw
                       config.node(),
                       java.util.Set.of(config.node()),
                       record.version()));
@@ -1747,6 +1760,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     if (s != null) {
       s.close(reason);
     }
+  }
+
+  /** What the peer said about itself when the current link opened, or null without a link. */
+  public synchronized Hello peerHello() {
+    return session == null || !session.isOpen() ? null : session.peer();
   }
 
   /** Whether the connector should look for the peer. */

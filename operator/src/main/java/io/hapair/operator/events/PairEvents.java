@@ -119,7 +119,10 @@ public final class PairEvents {
       }
     }
     for (String type :
-        List.of(StatusAggregator.WITNESS_SHARES_FATE, StatusAggregator.WITNESS_UNREACHABLE)) {
+        List.of(
+            StatusAggregator.WITNESS_SHARES_FATE,
+            StatusAggregator.WITNESS_UNREACHABLE,
+            StatusAggregator.WITNESS_ROLLED_BACK)) {
       Condition now = Conditions.find(after.getConditions(), type);
       Condition was = before == null ? null : Conditions.find(before.getConditions(), type);
       if (now != null

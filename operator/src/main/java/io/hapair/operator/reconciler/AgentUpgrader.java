@@ -3,12 +3,15 @@ package io.hapair.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.ServiceGroupStatus;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.Switchover;
+import io.hapair.operator.status.Conditions;
+import io.hapair.operator.status.StatusAggregator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -146,7 +149,10 @@ public class AgentUpgrader implements Reconciler<DaemonSet> {
               .filter(
                   p ->
                       p.getStatus() == null
-                          || p.getStatus().getPhase() != HAPairStatus.Phase.Healthy)
+                          || p.getStatus().getPhase() != HAPairStatus.Phase.Healthy
+                          // a rolled-back witness stops automation, upgrades included
+                          || Conditions.TRUE.equals(
+                              conditionStatus(p, StatusAggregator.WITNESS_ROLLED_BACK)))
               .map(AgentUpgrader::key)
               .toList();
       if (!unhealthy.isEmpty()) {
@@ -248,6 +254,14 @@ public class AgentUpgrader implements Reconciler<DaemonSet> {
 
   private static String label(Pod pod, String key) {
     return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
+  }
+
+  private static String conditionStatus(HAPair pair, String type) {
+    if (pair.getStatus().getConditions() == null) {
+      return null;
+    }
+    Condition c = Conditions.find(pair.getStatus().getConditions(), type);
+    return c == null ? null : c.getStatus();
   }
 
   private static String key(HAPair pair) {

@@ -15,7 +15,9 @@ import io.hapair.api.witness.WitnessLease;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
+import io.hapair.operator.resources.EpochHighWater;
 import io.hapair.operator.resources.ForcePromotion;
+import io.hapair.operator.resources.MetadataPatch;
 import io.hapair.operator.resources.PairNames;
 import io.hapair.operator.resources.PairNodeLabels;
 import io.hapair.operator.resources.PairSecret;
@@ -46,8 +48,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,14 +172,22 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     Instant now = clock.instant();
     HAPairStatus validated = ValidationStatus.compute(pair, problems, now);
     PairFacts facts = PairFacts.none();
+    List<String> rollbacks = List.of();
     if (problems.isEmpty()) {
       secrets.ensure(pair, name -> cached(pairSecrets, name));
-      List<String> witnessProblems = leases.ensure(pair, name -> cached(witnessLeases, name));
+      List<HAPairNode> reported = reportsOf(pair);
+      Map<String, Long> knownEpochs =
+          EpochHighWater.withReports(EpochHighWater.recorded(pair), reported);
+      List<String> witnessProblems =
+          leases.ensure(pair, name -> cached(witnessLeases, name), knownEpochs);
+      Map<String, Long> leaseEpochs = leaseEpochs(pair);
+      rollbacks = EpochHighWater.rollbacks(knownEpochs, leaseEpochs);
+      recordHighWater(pair, knownEpochs, leaseEpochs);
       agentNodes.label(pair, nodes.list().toList());
       pairNodeLabels.apply(pair);
       facts =
           new PairFacts(
-              reportsOf(pair),
+              reported,
               witnessProblems,
               ApiServerPlacement.pairNodesServingTheApi(
                   pair,
@@ -183,11 +195,13 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
                   apiServer
                       .get(new ResourceID(ApiServerPlacement.NAME, ApiServerPlacement.NAMESPACE))
                       .orElse(null)),
-              currentByGroup(pair));
+              currentByGroup(pair),
+              rollbacks);
     }
     HAPairStatus next = StatusAggregator.aggregate(pair, validated, facts, now);
     List<PairEvents.Change> changes = new java.util.ArrayList<>();
-    if (problems.isEmpty()) {
+    // A rolled-back witness stops the operator's own automation too (evictions after takeovers).
+    if (problems.isEmpty() && rollbacks.isEmpty()) {
       for (String evicted :
           pinning.follow(
               pair,
@@ -275,6 +289,46 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
       }
     }
     return current;
+  }
+
+  /** Per group, the epoch its witness Lease holds (from the informer's cache). */
+  private Map<String, Long> leaseEpochs(HAPair pair) {
+    Map<String, Long> epochs = new TreeMap<>();
+    for (var group :
+        io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
+      Lease lease =
+          cached(
+              witnessLeases,
+              WitnessLease.name(
+                  pair.getMetadata().getNamespace(), pair.getMetadata().getName(), group.name()));
+      if (lease != null) {
+        try {
+          epochs.put(group.name(), WitnessLease.read(lease).epoch());
+        } catch (IllegalArgumentException e) {
+          // not a witness record: reported by the Lease check
+        }
+      }
+    }
+    return epochs;
+  }
+
+  /** Raises the pair's recorded epochs to what the reports and Leases show; never lowers them. */
+  private void recordHighWater(
+      HAPair pair, Map<String, Long> known, Map<String, Long> leaseEpochs) {
+    Map<String, Long> raised = new TreeMap<>(known);
+    leaseEpochs.forEach((group, epoch) -> raised.merge(group, epoch, Math::max));
+    raised.values().removeIf(epoch -> epoch <= 0);
+    if (raised.equals(EpochHighWater.recorded(pair))) {
+      return;
+    }
+    client
+        .resources(HAPair.class)
+        .inNamespace(pair.getMetadata().getNamespace())
+        .withName(pair.getMetadata().getName())
+        .patch(
+            MetadataPatch.MERGE,
+            MetadataPatch.of(
+                "annotations", Map.of(EpochHighWater.ANNOTATION, EpochHighWater.format(raised))));
   }
 
   private void answer(

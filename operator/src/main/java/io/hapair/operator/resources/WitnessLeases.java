@@ -35,8 +35,13 @@ public final class WitnessLeases {
    * What is wrong with the pair's witness records, one line per group; empty when all is well.
    *
    * @param cached the Leases as the operator's informer holds them, by name
+   * @param knownEpochs per group, the highest epoch recorded or reported (see {@link
+   *     EpochHighWater}): a group that has had any epoch has had a primary
    */
-  public List<String> ensure(HAPair pair, java.util.function.Function<String, Lease> cached) {
+  public List<String> ensure(
+      HAPair pair,
+      java.util.function.Function<String, Lease> cached,
+      java.util.Map<String, Long> knownEpochs) {
     String pairNs = pair.getMetadata().getNamespace();
     String pairName = pair.getMetadata().getName();
     String uid = pair.getMetadata().getUid();
@@ -52,7 +57,7 @@ public final class WitnessLeases {
         }
         continue;
       }
-      if (hadPrimary(pair, group.name())) {
+      if (knownEpochs.getOrDefault(group.name(), 0L) > 0 || hadPrimary(pair, group.name())) {
         problems.add(
             "Lease "
                 + namespace

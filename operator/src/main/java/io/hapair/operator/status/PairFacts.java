@@ -12,12 +12,22 @@ import java.util.List;
  * @param witnessSharingFate the pair's nodes that also serve the API server (the witness)
  * @param currentByGroup per group, the nodes the witness record lists as current (groups whose
  *     record is unknown are absent)
+ * @param witnessRollbacks one line per group whose Lease is older than an epoch already recorded
  */
 public record PairFacts(
     List<HAPairNode> reports,
     List<String> witnessProblems,
     List<String> witnessSharingFate,
-    java.util.Map<String, java.util.Set<String>> currentByGroup) {
+    java.util.Map<String, java.util.Set<String>> currentByGroup,
+    List<String> witnessRollbacks) {
+
+  public PairFacts(
+      List<HAPairNode> reports,
+      List<String> witnessProblems,
+      List<String> witnessSharingFate,
+      java.util.Map<String, java.util.Set<String>> currentByGroup) {
+    this(reports, witnessProblems, witnessSharingFate, currentByGroup, List.of());
+  }
 
   public PairFacts(
       List<HAPairNode> reports, List<String> witnessProblems, List<String> witnessSharingFate) {

@@ -32,6 +32,7 @@ public final class StatusAggregator {
   public static final String SPLIT_BRAIN = "SplitBrain";
   public static final String WITNESS_UNREACHABLE = "WitnessUnreachable";
   public static final String WITNESS_SHARES_FATE = "WitnessSharesFate";
+  public static final String WITNESS_ROLLED_BACK = "WitnessRolledBack";
   public static final String MAINTENANCE = "Maintenance";
 
   private StatusAggregator() {}
@@ -213,6 +214,19 @@ public final class StatusAggregator {
                 witnessBad
                     ? String.join("; ", facts.witnessProblems())
                     : "Every group has its witness Lease."),
+            generation,
+            now);
+    boolean rolledBack = !facts.witnessRollbacks().isEmpty();
+    conditions =
+        Conditions.put(
+            conditions,
+            new Condition(
+                WITNESS_ROLLED_BACK,
+                rolledBack ? Conditions.TRUE : Conditions.FALSE,
+                rolledBack ? "LeaseOlderThanRecorded" : "NoRollback",
+                rolledBack
+                    ? String.join("; ", facts.witnessRollbacks())
+                    : "No witness Lease is older than an epoch already recorded."),
             generation,
             now);
     boolean sharesFate = !facts.witnessSharingFate().isEmpty();
