@@ -60,4 +60,23 @@ public final class Leases {
     }
     return Verdict.allow("margin " + (secondaryTerm - primaryTerm) + " ns");
   }
+
+  /**
+   * Whether a primary may put its peer back into the witness record: from then on the peer may
+   * promote once its own grants run out, so the primary's lease must rest on those grants alone,
+   * not on an earlier witness answer (its promotion, a renewal) that showed the peer outdated.
+   */
+  public static Verdict backedByPeer(
+      boolean granted, long leaseUntil, boolean peerGranted, long peerGrantUntil) {
+    if (!peerGranted) {
+      return Verdict.deny("the peer has granted nothing on this link yet");
+    }
+    if (granted && leaseUntil - peerGrantUntil > 0) {
+      return Verdict.deny(
+          "the lease runs "
+              + (leaseUntil - peerGrantUntil)
+              + " ns past the peer's grants: wait before re-listing it");
+    }
+    return Verdict.allow("the lease rests on the peer's grants");
+  }
 }

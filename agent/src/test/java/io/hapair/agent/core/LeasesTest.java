@@ -77,4 +77,33 @@ class LeasesTest {
     assertThat(v.allowed()).as(v.reason()).isEqualTo(allowed);
     assertThat(v.reason()).contains(because);
   }
+
+  static Stream<Arguments> relisting() {
+    return Stream.of(
+        Arguments.of("the lease rests on the peer's grants", true, 1300, true, 1300, true, "rests"),
+        Arguments.of(
+            "the lease still runs on the promotion's witness answer",
+            true,
+            1400,
+            true,
+            1300,
+            false,
+            "100 ns past"),
+        Arguments.of("the peer granted nothing yet", true, 1300, false, 0, false, "nothing"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("relisting")
+  void reListsThePeerOnlyWhenTheLeaseRestsOnItsGrants(
+      String name,
+      boolean granted,
+      long until,
+      boolean peerGranted,
+      long peerUntil,
+      boolean allowed,
+      String because) {
+    Verdict v = Leases.backedByPeer(granted, until, peerGranted, peerUntil);
+    assertThat(v.allowed()).as(v.reason()).isEqualTo(allowed);
+    assertThat(v.reason()).contains(because);
+  }
 }
