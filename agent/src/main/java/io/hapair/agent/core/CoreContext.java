@@ -163,7 +163,7 @@ final class CoreContext {
   }
 
   boolean leaseValid() {
-    return Leases.mayServe(leaseGranted, leaseUntil, now).allowed();
+    return Leases.valid(leaseGranted, leaseUntil, now);
   }
 
   void extendLease(long sentAt) {

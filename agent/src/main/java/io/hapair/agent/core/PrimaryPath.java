@@ -205,7 +205,9 @@ final class PrimaryPath {
     while (!waitingMeta.isEmpty() && c.durable(waitingMeta.peekFirst().needVersion)) {
       start(waitingMeta.pollFirst());
     }
-    writes.values().stream().toList().forEach(this::tryReply);
+    if (!writes.isEmpty()) {
+      new ArrayList<>(writes.values()).forEach(this::tryReply);
+    }
   }
 
   private void tryReply(PendingWrite w) {
@@ -259,27 +261,23 @@ final class PrimaryPath {
   }
 
   /**
-   * Keeps the tracked sets small: a flush on both sides lets confirmed writes go, and lets regions
-   * whose writes are all covered leave the activity log.
+   * Keeps the tracked sets small. A FLUSH to the peer lets its confirmed writes go (barrier acks:
+   * the peer's volatile cache); a local flush lets regions whose writes are all done on both sides
+   * leave the activity log (this node's volatile cache and its writes in flight).
    */
   void tick() {
-    if (trimFlushRunning || (confirmedUncovered.isEmpty() && c.state.activity().isEmpty())) {
+    if (!confirmedUncovered.isEmpty() && peerState == PeerState.CONNECTED && c.linked()) {
+      c.send(new PeerMessage.Flush(lastSentSeq));
+    }
+    if (trimFlushRunning || c.state.activity().isEmpty()) {
       return;
     }
     long covered = writes.isEmpty() ? seq : writes.keySet().iterator().next() - 1;
-    boolean viaPeer = peerState == PeerState.CONNECTED && c.linked();
-    if (viaPeer) {
-      c.send(new PeerMessage.Flush(lastSentSeq));
-    }
     trimFlushRunning = true;
-    long session = c.session;
     c.disk(
         Command.DiskFlush::new,
         d -> {
           trimFlushRunning = false;
-          if (viaPeer && (session != c.session || !confirmedUncovered.isEmpty())) {
-            return; // the peer's part is not known to be done; try again later
-          }
           Set<Integer> keep = new TreeSet<>();
           for (int r : c.state.activity()) {
             if (regionLastSeq.getOrDefault(r, 0L) > covered) {
@@ -315,7 +313,7 @@ final class PrimaryPath {
       }
     }
     peerState = PeerState.FENCING;
-    writes.values().stream().toList().forEach(this::tryReply);
+    new ArrayList<>(writes.values()).forEach(this::tryReply);
     tryReplyFlushes();
   }
 
@@ -334,7 +332,7 @@ final class PrimaryPath {
         f.peer = Peer.NOT_NEEDED;
       }
     }
-    writes.values().stream().toList().forEach(this::tryReply);
+    new ArrayList<>(writes.values()).forEach(this::tryReply);
     tryReplyFlushes();
   }
 

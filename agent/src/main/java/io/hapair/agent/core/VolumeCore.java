@@ -81,7 +81,7 @@ public final class VolumeCore {
         && c.active
         && c.fault == null
         && !c.stopping
-        && Leases.mayServe(c.leaseGranted, c.leaseUntil, now).allowed();
+        && Leases.valid(c.leaseGranted, c.leaseUntil, now);
   }
 
   /** Whether the link connector should offer a new link session. */

@@ -14,25 +14,42 @@ import java.util.Map;
  */
 final class HistoryChecker {
   private final long[] durableFloor;
-  private final long[] ackFloor;
+
+  /** Per node: the newest acknowledged write per block it must still hold (its crash resets). */
+  private final long[][] ackFloor;
 
   /** Writes acknowledged without FUA, not yet covered by a flush: value per block. */
   private final Map<Integer, Long> uncovered = new HashMap<>();
 
+  /** When the answer of the write in {@link #uncovered} was sent. */
+  private final Map<Integer, Long> uncoveredRepliedAt = new HashMap<>();
+
   private final Map<Long, String> primaryOfEpoch = new HashMap<>();
   final List<String> violations = new ArrayList<>();
+  private final long[] lastLossAt = {-1, -1};
 
   HistoryChecker(int blocks) {
     durableFloor = new long[blocks];
-    ackFloor = new long[blocks];
+    ackFloor = new long[2][blocks];
   }
 
-  void writeAcked(int block, long value, boolean fua) {
-    ackFloor[block] = Math.max(ackFloor[block], value);
+  /**
+   * A write's answer arrived; {@code repliedAt} is when the node sent it. One sent before a crash
+   * that may lose volatile writes is only as good as its durability.
+   */
+  void writeAcked(int block, long value, boolean fua, long repliedAt) {
+    for (int n = 0; n < 2; n++) {
+      if (fua || repliedAt > lastLossAt[n]) {
+        ackFloor[n][block] = Math.max(ackFloor[n][block], value);
+      }
+    }
     if (fua) {
       durableFloor[block] = Math.max(durableFloor[block], value);
     } else {
-      uncovered.merge(block, value, Math::max);
+      if (value > uncovered.getOrDefault(block, 0L)) {
+        uncovered.put(block, value);
+        uncoveredRepliedAt.put(block, repliedAt);
+      }
     }
   }
 
@@ -41,22 +58,33 @@ final class HistoryChecker {
     return new HashMap<>(uncovered);
   }
 
-  void flushAcked(Map<Integer, Long> covered) {
+  /**
+   * A flush answered by node {@code n} covers the writes answered before it was invoked, except
+   * those {@code n} lost in a crash since (a flush on a new connection covers only what it has).
+   */
+  void flushAcked(int n, Map<Integer, Long> covered) {
     covered.forEach(
         (b, v) -> {
+          if (uncoveredRepliedAt.getOrDefault(b, Long.MAX_VALUE) <= lastLossAt[n]
+              && uncovered.getOrDefault(b, 0L).equals(v)) {
+            return;
+          }
           durableFloor[b] = Math.max(durableFloor[b], v);
-          uncovered.computeIfPresent(b, (k, cur) -> cur <= v ? null : cur);
+          if (uncovered.getOrDefault(b, 0L) <= v) {
+            uncovered.remove(b);
+            uncoveredRepliedAt.remove(b);
+          }
         });
   }
 
-  /** A crash may lose what was acknowledged without durability. */
-  void crashed() {
-    System.arraycopy(durableFloor, 0, ackFloor, 0, ackFloor.length);
-    uncovered.clear();
+  /** Node {@code n} lost power: what it held only in its cache is gone from it. */
+  void crashed(int n, long at) {
+    lastLossAt[n] = at;
+    System.arraycopy(durableFloor, 0, ackFloor[n], 0, durableFloor.length);
   }
 
-  long[] floorsAtInvoke() {
-    return ackFloor.clone();
+  long[] floorsAtInvoke(int n) {
+    return ackFloor[n].clone();
   }
 
   void readReturned(long at, String node, int block, long value, long floor) {
@@ -75,14 +103,14 @@ final class HistoryChecker {
   }
 
   /** A node starts serving: everything durable (and, without a crash, acknowledged) is there. */
-  void startsServing(long at, String node, long epoch, SimDisk disk) {
+  void startsServing(long at, int n, String node, long epoch, SimDisk disk) {
     String other = primaryOfEpoch.putIfAbsent(epoch, node);
     if (other != null && !other.equals(node)) {
       violations.add(at / Sim.MS + " ms: " + node + " and " + other + " both primary of " + epoch);
     }
-    for (int b = 0; b < ackFloor.length; b++) {
+    for (int b = 0; b < durableFloor.length; b++) {
       long has = disk.value(b);
-      if (has < ackFloor[b]) {
+      if (has < ackFloor[n][b]) {
         violations.add(
             at / Sim.MS
                 + " ms: "
@@ -90,13 +118,33 @@ final class HistoryChecker {
                 + " serves epoch "
                 + epoch
                 + " without acknowledged write "
-                + ackFloor[b]
+                + ackFloor[n][b]
                 + " of block "
                 + b
                 + " (has "
                 + has
                 + (has < durableFloor[b] ? ", lost a durable write" : "")
                 + ")");
+      }
+    }
+  }
+
+  /** The witness now lists a secondary as current: it must hold every acknowledged write. */
+  void listedUpToDate(long at, int n, String node, SimDisk disk) {
+    for (int b = 0; b < durableFloor.length; b++) {
+      if (disk.value(b) < ackFloor[n][b]) {
+        violations.add(
+            at / Sim.MS
+                + " ms: the witness lists "
+                + node
+                + " as up to date, but it lacks acknowledged write "
+                + ackFloor[n][b]
+                + " of block "
+                + b
+                + " (has "
+                + disk.value(b)
+                + ")");
+        return;
       }
     }
   }

@@ -29,6 +29,7 @@ final class Sim {
   static final long FAULT_PHASE = 3_000 * MS;
   static final long LIVENESS_BOUND = 4_000 * MS;
   static final long END = FAULT_PHASE + LIVENESS_BOUND;
+  static final long AFTER_LIVE = 500 * MS;
   static final String PAIR = "pair-uid";
 
   static final boolean VERBOSE = Boolean.getBoolean("sim.verbose");
@@ -67,6 +68,7 @@ final class Sim {
     long pausedUntil;
     final List<Event> backlog = new ArrayList<>();
     long timerToken;
+    long lastCrashAt = -1;
     boolean vip;
     long vipSince;
     final List<Long> activations = new ArrayList<>();
@@ -135,8 +137,8 @@ final class Sim {
     after(FAULT_PHASE, injector::heal);
     while (!queue.isEmpty() && checker.violations.isEmpty()) {
       Scheduled s = queue.poll();
-      if (s.at > END) {
-        break;
+      if (s.at > END || (client.lastOkAt > FAULT_PHASE && s.at > client.lastOkAt + AFTER_LIVE)) {
+        break; // served again after healing; a little more checks the healed pair
       }
       now = s.at;
       events++;
@@ -157,7 +159,7 @@ final class Sim {
   }
 
   void note(String line) {
-    if (trace.size() >= (VERBOSE ? 400 : 60)) {
+    if (trace.size() >= (VERBOSE ? 200_000 : 60)) {
       trace.removeFirst();
     }
     trace.addLast(now / MS + " ms " + line);
@@ -244,9 +246,10 @@ final class Sim {
   /** Power loss: the process and the disk's cache are gone. */
   void crash(Node n) {
     note(n.name + " loses power");
+    checker.crashed(n.idx, now);
+    n.lastCrashAt = now;
     down(n);
     n.disk.crash();
-    checker.crashed();
   }
 
   /** The process ends (kill -9, or after a clean stop); the disk's cache survives. */
@@ -304,7 +307,7 @@ final class Sim {
       if (n.activations.isEmpty() || n.activations.get(n.activations.size() - 1) != v.epoch()) {
         n.activations.add(v.epoch());
       }
-      checker.startsServing(now, n.name, v.epoch(), n.disk);
+      checker.startsServing(now, n.idx, n.name, v.epoch(), n.disk);
     } else if (c instanceof Command.ReleaseVip v) {
       note(n.name + " releases the VIP: " + v.why());
       n.vip = false;

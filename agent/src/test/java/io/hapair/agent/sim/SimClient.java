@@ -77,7 +77,7 @@ final class SimClient {
       inFlight.put(request, new Op('W', block, count, values, fua, null, null, target));
       send(target, new Event.ClientWrite(request, offset, data.array(), fua), request);
     } else {
-      long[] floors = sim.checker.floorsAtInvoke();
+      long[] floors = sim.checker.floorsAtInvoke(target.idx);
       inFlight.put(request, new Op('R', block, count, null, false, floors, null, target));
       send(target, new Event.ClientRead(request, offset, count * SimDisk.BLOCK), request);
     }
@@ -101,10 +101,11 @@ final class SimClient {
   /** A reply left a node; it arrives unless the client has stopped reading. */
   void reply(Sim.Node from, Command.Reply r) {
     long arrival = Math.max(sim.now + sim.latency(), stuckUntil);
-    sim.after(arrival - sim.now, () -> arrived(from, r));
+    long sent = sim.now;
+    sim.after(arrival - sim.now, () -> arrived(from, r, sent));
   }
 
-  private void arrived(Sim.Node from, Command.Reply r) {
+  private void arrived(Sim.Node from, Command.Reply r, long sent) {
     Op op = inFlight.get(r.request());
     if (op == null || op.node != from) {
       return;
@@ -117,16 +118,26 @@ final class SimClient {
     }
     ok++;
     lastOkAt = sim.now;
+    if (Sim.VERBOSE) {
+      sim.note(
+          "client ok "
+              + op.kind
+              + " block "
+              + op.block
+              + (op.values != null ? " values " + java.util.Arrays.toString(op.values) : "")
+              + (op.fua ? " FUA" : "")
+              + (op.covers != null ? " covers " + op.covers : ""));
+    }
     switch (op.kind) {
       case 'W' -> {
         for (int i = 0; i < op.count; i++) {
-          sim.checker.writeAcked(op.block + i, op.values[i], op.fua);
+          sim.checker.writeAcked(op.block + i, op.values[i], op.fua, sent);
         }
       }
-      case 'F' -> sim.checker.flushAcked(op.covers);
+      case 'F' -> sim.checker.flushAcked(from.idx, op.covers);
       default -> {
         ByteBuffer data = ByteBuffer.wrap(r.data());
-        long[] now = sim.checker.floorsAtInvoke();
+        long[] now = sim.checker.floorsAtInvoke(from.idx);
         for (int i = 0; i < op.count; i++) {
           int b = op.block + i;
           sim.checker.readReturned(

@@ -121,6 +121,7 @@ final class SimFaults {
 
   void askWitness(Sim.Node n, Command.AskWitness ask) {
     int inc = n.incarnation;
+    long sent = sim.now;
     if (sim.network.cut(n.idx, 2) || sim.chance(f.witnessLost())) {
       return;
     }
@@ -132,11 +133,11 @@ final class SimFaults {
             return;
           }
           long commit = sim.chance(f.witnessLate()) ? sim.rnd.nextInt(300) * Sim.MS : 0;
-          sim.after(commit, () -> commit(n, inc, ask));
+          sim.after(commit, () -> commit(n, inc, ask, sent));
         });
   }
 
-  private void commit(Sim.Node n, int inc, Command.AskWitness ask) {
+  private void commit(Sim.Node n, int inc, Command.AskWitness ask, long sent) {
     if (sim.now < sim.witness.downUntil) {
       return;
     }

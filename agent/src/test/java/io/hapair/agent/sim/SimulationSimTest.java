@@ -2,6 +2,8 @@ package io.hapair.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +24,8 @@ class SimulationSimTest {
     List<String> failures = new ArrayList<>();
     long events = 0;
     long started = System.nanoTime();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuStarted = threads.getCurrentThreadCpuTime();
     for (long seed = first; seed < first + count && failures.size() < 5; seed++) {
       Sim sim = new Sim(seed, Set.of());
       List<String> violations = sim.run();
@@ -31,9 +35,11 @@ class SimulationSimTest {
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
     System.out.printf(
-        "simulated %d seeds from %d, %d events, in %.1f s: %.0f seeds/s%n",
-        count, first, events, seconds, count / seconds);
+        "simulated %d seeds from %d, %d events, in %.1f s (%.1f s of CPU): %.0f seeds/s,"
+            + " %.0f seeds per CPU second%n",
+        count, first, events, seconds, cpu, count / seconds, count / cpu);
     assertThat(failures).as("replay one with -Dsim.seed=N").isEmpty();
   }
 }
