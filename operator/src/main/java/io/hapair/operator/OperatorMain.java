@@ -4,8 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.hapair.api.spec.HostPorts;
 import io.hapair.common.MetricsServer;
+import io.hapair.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Metrics;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -76,26 +77,6 @@ public final class OperatorMain implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     AtomicBoolean started = new AtomicBoolean();
     MetricsServer endpoints = new MetricsServer(HostPorts.parse(metricsAddress), started::get);
-    // Reconcile durations as a histogram, so Prometheus can tell their percentiles.
-    io.micrometer.core.instrument.Metrics.globalRegistry
-        .config()
-        .meterFilter(
-            new io.micrometer.core.instrument.config.MeterFilter() {
-              @Override
-              public io.micrometer.core.instrument.distribution.DistributionStatisticConfig
-                  configure(
-                      io.micrometer.core.instrument.Meter.Id id,
-                      io.micrometer.core.instrument.distribution.DistributionStatisticConfig
-                          config) {
-                return id.getName().startsWith("operator.sdk.controllers.execution")
-                    ? io.micrometer.core.instrument.distribution.DistributionStatisticConfig
-                        .builder()
-                        .percentilesHistogram(true)
-                        .build()
-                        .merge(config)
-                    : config;
-              }
-            });
     Operator operator =
         HAPairOperator.create(
             client,
@@ -107,8 +88,7 @@ public final class OperatorMain implements Callable<Integer> {
                 installNamespace,
                 agentDaemonSet,
                 true),
-            MicrometerMetrics.withoutPerResourceMetrics(
-                io.micrometer.core.instrument.Metrics.globalRegistry));
+            OperatorMetrics.create(Metrics.globalRegistry));
     Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "hapair-shutdown"));
     log.info(
         "hapair operator {} starting as {} (lease {}/hapair-operator)",

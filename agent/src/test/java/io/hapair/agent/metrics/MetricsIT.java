@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.support.Command;
-import io.hapair.agent.support.Scrape;
 import io.hapair.agent.volume.PairHarnessAccess;
 import io.hapair.common.MetricsServer;
+import io.hapair.common.Scrape;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

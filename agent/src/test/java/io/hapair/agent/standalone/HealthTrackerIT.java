@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.support.Scrape;
 import io.hapair.common.MetricsServer;
+import io.hapair.common.Scrape;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

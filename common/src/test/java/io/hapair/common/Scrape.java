@@ -1,4 +1,4 @@
-package io.hapair.agent.support;
+package io.hapair.common;
 
 import java.io.IOException;
 import java.net.URI;

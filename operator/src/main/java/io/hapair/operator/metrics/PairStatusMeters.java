@@ -1,0 +1,76 @@
+package io.hapair.operator.metrics;
+
+import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairStatus;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The pairs as their status shows them, read from the operator's own cache of HAPairs (no extra API
+ * calls): {@code hapair_pairs} by phase, every phase registered at 0, and {@code
+ * hapair_pair_condition}, 1 for each pair's condition type with its current status (the
+ * kube-state-metrics convention). Refreshed after every reconcile and every event; a pair that is
+ * gone loses its series.
+ */
+final class PairStatusMeters {
+  private final Cache<HAPair> pairs;
+  private final AtomicReference<Map<HAPairStatus.Phase, Long>> byPhase =
+      new AtomicReference<>(Map.of());
+  private final MultiGauge conditions;
+
+  PairStatusMeters(MeterRegistry registry, Cache<HAPair> pairs) {
+    this.pairs = pairs;
+    for (HAPairStatus.Phase phase : HAPairStatus.Phase.values()) {
+      Gauge.builder("hapair.pairs", byPhase, counts -> counts.get().getOrDefault(phase, 0L))
+          .description("HAPairs by status phase (a pair without a status yet counts as Pending)")
+          .tag("phase", phase.name())
+          .register(registry);
+    }
+    conditions =
+        MultiGauge.builder("hapair.pair.condition")
+            .description("1 for each condition type of each HAPair, labelled with its status")
+            .register(registry);
+  }
+
+  synchronized void refresh() {
+    Map<HAPairStatus.Phase, Long> counts = new EnumMap<>(HAPairStatus.Phase.class);
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    pairs
+        .keys()
+        .map(pairs::get)
+        .flatMap(Optional::stream)
+        .forEach(
+            pair -> {
+              HAPairStatus status = pair.getStatus();
+              HAPairStatus.Phase phase =
+                  status == null || status.getPhase() == null
+                      ? HAPairStatus.Phase.Pending
+                      : status.getPhase();
+              counts.merge(phase, 1L, Long::sum);
+              if (status != null && status.getConditions() != null) {
+                for (Condition c : status.getConditions()) {
+                  rows.add(
+                      MultiGauge.Row.of(
+                          Tags.of(
+                              "namespace", pair.getMetadata().getNamespace(),
+                              "name", pair.getMetadata().getName(),
+                              "type", c.getType(),
+                              "status", c.getStatus()),
+                          1));
+                }
+              }
+            });
+    byPhase.set(counts);
+    conditions.register(rows, true);
+  }
+}
