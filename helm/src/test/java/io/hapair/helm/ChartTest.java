@@ -251,7 +251,7 @@ class ChartTest {
   }
 
   @Test
-  void theAlertsAreTheSevenNamedAndUseOnlyMetricsTheAgentExports() throws Exception {
+  void theAlertsAreTheElevenNamedAndUseOnlyDocumentedMetrics() throws Exception {
     Chart.Rendered rendered = Chart.render(EVERYTHING);
     GenericKubernetesResource rule = rendered.get(GenericKubernetesResource.class, "hapair");
     assertThat(rule.getKind()).isEqualTo("PrometheusRule");
@@ -266,6 +266,10 @@ class ChartTest {
             "HAPairWitnessUnreachable",
             "HAPairPeerOutdated",
             "HAPairWitnessDistrusted",
+            "HAPairNoPrimary",
+            "HAPairTwoPrimaries",
+            "HAPairAgentDown",
+            "HAPairOperatorErrors",
             "HAPairFailover");
     assertThat(rules.get(1).get("for").asText()).isEqualTo("10m");
     String expressions = String.join("\n", rules.findValuesAsText("expr"));
