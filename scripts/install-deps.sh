@@ -8,6 +8,8 @@ packages=(
   iproute2 nftables iputils-arping ipv6toolkit tcpdump   # namespaces, partitions, ARP, NA (e2e)
   libnbd-bin python3-libnbd qemu-utils fio nbdkit   # real NBD clients and the un-replicated baseline
   prometheus   # promtool: the metrics lint and the alert rules' unit tests
+  qemu-system-common nbd-client xfsprogs   # attach backends (qemu-storage-daemon, kernel nbd) and xfs
+  postgresql   # the PostgreSQL scenario on the replicated filesystem (e2e)
 )
 
 missing=()

@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,22 +51,24 @@ public final class HookRunner implements Closeable {
         .register(Metrics.globalRegistry);
   }
 
-  public void becamePrimary() {
-    submit(hooks.onPrimary(), "primary");
+  /** Runs the primary hook after those before it; completes when it has run (or failed). */
+  public CompletableFuture<Void> becamePrimary() {
+    return submit(hooks.onPrimary(), "primary");
   }
 
-  public void becameSecondary() {
-    submit(hooks.onSecondary(), "secondary");
+  public CompletableFuture<Void> becameSecondary() {
+    return submit(hooks.onSecondary(), "secondary");
   }
 
-  public void fault() {
-    submit(hooks.onFault(), "fault");
+  public CompletableFuture<Void> fault() {
+    return submit(hooks.onFault(), "fault");
   }
 
-  private void submit(String command, String role) {
-    if (command != null && !command.isBlank()) {
-      serial.execute(() -> run(command, role));
+  private CompletableFuture<Void> submit(String command, String role) {
+    if (command == null || command.isBlank()) {
+      return CompletableFuture.completedFuture(null);
     }
+    return CompletableFuture.runAsync(() -> run(command, role), serial);
   }
 
   private void run(String command, String role) {

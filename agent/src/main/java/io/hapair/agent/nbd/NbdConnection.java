@@ -5,9 +5,14 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 
-/** A client's socket with buffered streams, which STARTTLS replaces with TLS streams. */
+/**
+ * A client's socket with buffered streams, which STARTTLS replaces with TLS streams; or a Unix
+ * socket's streams (no socket, no TLS).
+ */
 final class NbdConnection {
   Socket socket;
   DataInputStream in;
@@ -15,6 +20,12 @@ final class NbdConnection {
 
   NbdConnection(Socket socket) throws IOException {
     use(socket);
+  }
+
+  /** A connection without a TCP socket (a Unix socket's channel): never TLS. */
+  NbdConnection(InputStream in, OutputStream out) {
+    this.in = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+    this.out = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
   }
 
   void use(Socket socket) throws IOException {

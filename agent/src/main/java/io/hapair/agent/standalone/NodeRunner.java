@@ -1,6 +1,11 @@
 package io.hapair.agent.standalone;
 
+import io.hapair.agent.attach.AttachBackend;
+import io.hapair.agent.attach.AttachBackends;
 import io.hapair.agent.disk.FileBlockStore;
+import io.hapair.agent.fs.Filesystem;
+import io.hapair.agent.fs.FilesystemPlan;
+import io.hapair.agent.fs.Mounts;
 import io.hapair.agent.hooks.HookRunner;
 import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.vip.IpCommands;
@@ -35,6 +40,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +56,8 @@ public final class NodeRunner implements Closeable {
 
   private final List<Closeable> open = new ArrayList<>();
   private final List<ReplicatedVolume> volumes = new ArrayList<>();
+  private final java.util.Map<ReplicatedVolume, WorkloadSequence> workloads =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final WitnessSource witnesses;
   // Automatic failover needs a witness; maintenance turns it off on top of that.
   private boolean witnessed;
@@ -214,10 +222,15 @@ public final class NodeRunner implements Closeable {
     var vipManager = new java.util.concurrent.atomic.AtomicReference<VipManager>();
     HookRunner hooks = hooksOf(config, group, vc);
     open.add(hooks);
+    WorkloadSequence workload = workloadOf(config, group, vc, replicated, hooks);
     replicated.onTransitions(
         new ReplicatedVolume.TransitionListener() {
           @Override
           public void becamePrimary(long epoch) {
+            if (workload != null) {
+              workload.promoted(); // the virtual IP follows once the filesystem is mounted
+              return;
+            }
             kickVip(vipManager.get());
             hooks.becamePrimary();
           }
@@ -225,6 +238,10 @@ public final class NodeRunner implements Closeable {
           @Override
           public void becameSecondary(String why) {
             kickVip(vipManager.get());
+            if (workload != null) {
+              workload.demoted(why);
+              return;
+            }
             hooks.becameSecondary();
           }
 
@@ -239,19 +256,31 @@ public final class NodeRunner implements Closeable {
         group.preferredNode() != null
             ? group.preferredNode()
             : config.spec.getNodes().get(0).getName();
-    RoleFollowingExport export = exportOf(config, vc, group, replicated);
-    open.add(0, export);
+    // A filesystem's volume is not exported as well: two users of one block device corrupt it.
+    java.util.function.Consumer<Boolean> export = holding -> {};
+    if (workload == null) {
+      RoleFollowingExport nbd = exportOf(config, vc, group, replicated);
+      open.add(0, nbd);
+      export = nbd;
+    }
+    java.util.function.BooleanSupplier mayHoldVip =
+        workload == null ? replicated::mayServe : () -> replicated.mayServe() && workload.ready();
     VipManager vips =
         new VipManager(
             virtualIps(group),
             new IpCommands(),
-            replicated::mayServe,
+            mayHoldVip,
             export,
             VIP_LIFETIME_SECONDS,
             vc.meterTags(),
             vc.logPrefix());
     vipManager.set(vips);
     open.add(0, vips);
+    if (workload != null) {
+      workload.onVip(() -> vips.settle(Duration.ofSeconds(5)), vips::kick);
+      workloads.put(replicated, workload);
+      open.add(0, workload); // closes first: service, mount and device go before the volume
+    }
     boolean preferredHere = preferred.equals(me.getName());
     WitnessRecord record = readRecord(witness, vc);
     // witness none: nobody else ever promotes automatically, so the preferred node leads.
@@ -316,6 +345,63 @@ public final class NodeRunner implements Closeable {
   public boolean waitsForPeer(String group) {
     PeerConfirmedLead lead = pendingLeads.get(group);
     return lead != null && lead.waiting();
+  }
+
+  /** The group's filesystem sequence, or null when the group declares no filesystem. */
+  private static WorkloadSequence workloadOf(
+      StandaloneConfig config,
+      GroupSpec group,
+      VolumeConfig vc,
+      ReplicatedVolume volume,
+      HookRunner hooks)
+      throws ConfigException {
+    if (group.filesystem() == null) {
+      return null;
+    }
+    FilesystemPlan plan;
+    try {
+      plan = FilesystemPlan.of(group.fieldPath() + ".filesystem", group.filesystem());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    AttachBackends.Choice choice = AttachBackends.choose(AttachBackends.preferred());
+    if (choice.backend().isEmpty()) {
+      throw new ConfigException(
+          group.fieldPath()
+              + ".filesystem: no attach backend on this host ("
+              + String.join("; ", choice.skipped())
+              + ")");
+    }
+    AttachBackend backend = choice.backend().get();
+    log.info(
+        "{}: filesystem {} on {} through attach backend {}{}",
+        vc.logPrefix(),
+        plan.type(),
+        plan.mountPath(),
+        backend.name(),
+        choice.skipped().isEmpty() ? "" : " (not " + String.join("; ", choice.skipped()) + ")");
+    HooksSpec spec = config.spec.getHooks() == null ? new HooksSpec() : config.spec.getHooks();
+    return new WorkloadSequence(
+        volume,
+        new Filesystem(plan, new Mounts(), WorkloadSequence.FS_TIMEOUT),
+        backend,
+        attachDir(config),
+        hooks,
+        Durations.parse(spec.getTimeout() == null ? "30s" : spec.getTimeout()),
+        Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
+        vc.logPrefix());
+  }
+
+  /** Root's alone: the local NBD socket (served without TLS) and the FUSE files live there. */
+  private static Path attachDir(StandaloneConfig config) throws ConfigException {
+    Path dir = Path.of(config.stateDir).resolve("attach");
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new ConfigException("stateDir: cannot prepare " + dir + ": " + e.getMessage());
+    }
+    return dir;
   }
 
   private static void kickVip(VipManager vips) {
@@ -454,12 +540,35 @@ public final class NodeRunner implements Closeable {
     List<java.util.concurrent.CompletableFuture<Long>> handovers = new ArrayList<>();
     for (ReplicatedVolume v : volumes) {
       if (v.role() == io.hapair.agent.meta.Role.PRIMARY && target.equals(v.config().peerNode())) {
-        handovers.add(v.handOver());
+        handovers.add(handOver(v));
       }
     }
     return java.util.concurrent.CompletableFuture.allOf(
             handovers.toArray(java.util.concurrent.CompletableFuture[]::new))
         .thenApply(v -> handovers.size());
+  }
+
+  /**
+   * A handover that takes a group's filesystem down first (hooks, unmount, detach): a failed
+   * unmount keeps the role, and a handover that then fails brings the filesystem back.
+   */
+  private java.util.concurrent.CompletableFuture<Long> handOver(ReplicatedVolume v) {
+    WorkloadSequence workload = workloads.get(v);
+    if (workload == null) {
+      return v.handOver();
+    }
+    if (v.peerState() != ReplicatedVolume.PeerState.CONNECTED) {
+      return v.handOver(); // refuses, with its reason, before anything is taken down
+    }
+    return workload
+        .releaseForHandover()
+        .thenCompose(released -> v.handOver())
+        .whenComplete(
+            (epoch, failure) -> {
+              if (failure != null && v.role() == io.hapair.agent.meta.Role.PRIMARY) {
+                workload.resume();
+              }
+            });
   }
 
   /** With failback Preferred: hand a group back to its preferred node once it is in sync. */
@@ -482,7 +591,7 @@ public final class NodeRunner implements Closeable {
             "{}: failback: {} is preferred and in sync; handing over",
             v.config().logPrefix(),
             v.config().peerNode());
-        v.handOver()
+        handOver(v)
             .exceptionally(
                 e -> {
                   log.warn(
@@ -533,6 +642,11 @@ public final class NodeRunner implements Closeable {
   /** Maintenance on or off without a restart; with witness none it stays off. */
   public void setMaintenance(boolean maintenance) {
     volumes.forEach(v -> v.setAutomaticFailover(!maintenance && witnessed));
+  }
+
+  /** The filesystem sequence of {@code volume}'s group, or null when it declares none. */
+  WorkloadSequence workload(ReplicatedVolume volume) {
+    return workloads.get(volume);
   }
 
   /** The running groups' volumes, in the order of the spec. */

@@ -9,9 +9,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -103,6 +105,20 @@ public final class VipManager implements Closeable {
    */
   public void kick() {
     timer.execute(this::reconcile);
+  }
+
+  /**
+   * A pass now, returning once it ran (bounded): before the filesystem under a service goes, the
+   * service's address goes.
+   */
+  public void settle(Duration bound) {
+    try {
+      timer.submit(this::reconcile).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("{}: virtual IP pass did not finish: {}", logPrefix, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** One pass: make the interfaces match the role. Runs on the timer thread only. */

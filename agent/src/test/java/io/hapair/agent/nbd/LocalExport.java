@@ -7,12 +7,12 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /** An un-replicated export of a local store: the NBD layer on its own. */
-final class LocalExport implements NbdExport {
+public final class LocalExport implements NbdExport {
   private final String name;
   private final BlockStore store;
   volatile boolean serving = true;
 
-  LocalExport(String name, BlockStore store) {
+  public LocalExport(String name, BlockStore store) {
     this.name = name;
     this.store = store;
   }
