@@ -1,6 +1,7 @@
 package io.hapair.agent.nbd;
 
 import io.hapair.common.Daemons;
+import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ public final class UnixNbdServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(UnixNbdServer.class);
 
   private final NbdExport export;
+  private final NbdMeters meters;
   private final Path path;
   private final ServerSocketChannel listener;
   private final ExecutorService sessions;
@@ -39,7 +41,8 @@ public final class UnixNbdServer implements Closeable {
   /**
    * @param path the socket; its directory must be root's alone (checked)
    */
-  public UnixNbdServer(NbdExport export, Path path, String logPrefix) throws IOException {
+  public UnixNbdServer(NbdExport export, Path path, Tags meterTags, String logPrefix)
+      throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     Set<java.nio.file.attribute.PosixFilePermission> dirPerms = Files.getPosixFilePermissions(dir);
     if (!PosixFilePermissions.toString(dirPerms).endsWith("------")) {
@@ -50,6 +53,7 @@ public final class UnixNbdServer implements Closeable {
               + ": a local NBD socket needs a directory that only its owner can enter");
     }
     this.export = export;
+    this.meters = new NbdMeters(meterTags); // the export's own series: one volume, two doors
     this.path = path;
     this.logPrefix = logPrefix;
     Files.deleteIfExists(path); // a socket left by a killed agent
@@ -88,7 +92,7 @@ public final class UnixNbdServer implements Closeable {
       boolean transmit = new NbdHandshake(connection, export, null, logPrefix, client).run();
       if (transmit) {
         log.info("{}: local NBD client on {} attached to {}", logPrefix, path, export.name());
-        new NbdTransmission(connection, export, logPrefix, client).run();
+        new NbdTransmission(connection, export, meters, logPrefix, client).run();
       }
     } catch (NbdProtocolException e) {
       log.warn("{}: closing local NBD connection on {}: {}", logPrefix, path, e.getMessage());

@@ -388,7 +388,7 @@ public final class NodeRunner implements Closeable {
         attachDir(config),
         hooks,
         Durations.parse(spec.getTimeout() == null ? "30s" : spec.getTimeout()),
-        Tags.of("pair", vc.pairUid(), "group", vc.group(), "node", vc.node()),
+        vc.meterTags(),
         vc.logPrefix());
   }
 

@@ -181,7 +181,8 @@ final class WorkloadSequence implements Closeable {
       fs.checkMountPath();
       step = "attach";
       long t = System.nanoTime();
-      server = new UnixNbdServer(volume, stateDir.resolve(volume.name() + ".nbd.sock"), logPrefix);
+      server =
+          new UnixNbdServer(volume, stateDir.resolve(volume.name() + ".nbd.sock"), tags, logPrefix);
       attachment =
           backend.attach(server.path(), volume.name(), volume.size(), stateDir, ATTACH_TIMEOUT);
       timeline.add(timed(step, t) + " (" + backend.name() + ", " + attachment.device() + ")");

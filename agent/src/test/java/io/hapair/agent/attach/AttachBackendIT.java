@@ -7,6 +7,8 @@ import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.nbd.LocalExport;
 import io.hapair.agent.nbd.UnixNbdServer;
 import io.hapair.agent.support.Command;
+import io.hapair.agent.volume.PairLabels;
+import io.micrometer.core.instrument.Tags;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttachBackendIT {
   private static final Duration T = Duration.ofSeconds(30);
+  private static final Tags TAGS =
+      PairLabels.standalone("attach-it").tags().and("group", "vol", "node", "node-a");
 
   @TempDir Path dir;
 
@@ -50,7 +54,8 @@ class AttachBackendIT {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     try (FileBlockStore store = FileBlockStore.create(dir.resolve("disk.img"), 32L << 20);
         UnixNbdServer server =
-            new UnixNbdServer(new LocalExport("vol", store), work.resolve("vol.sock"), "test")) {
+            new UnixNbdServer(
+                new LocalExport("vol", store), work.resolve("vol.sock"), TAGS, "test")) {
       Attachment attachment = backend.attach(server.path(), "vol", store.size(), work, T);
       try {
         assertThat(attachment.backend()).isEqualTo(backend.name());
@@ -93,7 +98,7 @@ class AttachBackendIT {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () ->
                   new UnixNbdServer(
-                      new LocalExport("vol", store), open.resolve("vol.sock"), "test"))
+                      new LocalExport("vol", store), open.resolve("vol.sock"), TAGS, "test"))
           .hasMessageContaining("only its owner can enter");
       assertThat(open.resolve("vol.sock")).doesNotExist();
     }
