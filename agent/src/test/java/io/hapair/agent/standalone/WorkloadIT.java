@@ -115,28 +115,27 @@ class WorkloadIT {
   void aVolumeHoldingAnotherFilesystemIsNotStartedNorFormatted() throws Exception {
     pair = new LoopbackPair(dir, "fs");
     pair.run("node-a", filesystem("a", "ext4"));
-    await().atMost(T).until(() -> workload(pair.a).ready());
-    pair.a.close();
-    assertThat(mounted("a")).isFalse();
+    pair.run("node-b", filesystem("b", "xfs")); // node-b's file declares another type
+    await().atMost(T).until(() -> workload(pair.a).ready() && leadsInSync(pair.a));
 
-    pair.run("node-a", filesystem("a", "xfs")); // restarts as primary (the witness says so)
+    pair.a.switchOverTo("node-b").get(60, TimeUnit.SECONDS);
 
-    await().atMost(T).until(() -> workload(pair.a).state().startsWith("not started"));
-    assertThat(workload(pair.a).state())
+    await().atMost(T).until(() -> workload(pair.b).state().startsWith("not started"));
+    assertThat(workload(pair.b).state())
         .isEqualTo(
             "not started: WrongFilesystem: the volume holds a ext4 filesystem, the spec declares"
                 + " xfs");
-    assertThat(workload(pair.a).ready()).isFalse();
-    assertThat(workload(pair.a).alarm()).isTrue();
-    assertThat(volume(pair.a).role()).isEqualTo(Role.PRIMARY);
-    assertThat(mounted("a")).isFalse();
-    assertThat(Files.list(pair.stateDir("node-a").resolve("attach")))
+    assertThat(workload(pair.b).ready()).isFalse();
+    assertThat(workload(pair.b).alarm()).isTrue();
+    assertThat(volume(pair.b).role()).isEqualTo(Role.PRIMARY);
+    assertThat(mounted("b")).isFalse();
+    assertThat(Files.list(pair.stateDir("node-b").resolve("attach")))
         .as("no socket or FUSE file left; the daemon's log stays")
         .extracting(p -> p.getFileName().toString())
         .containsExactly("fs.fuse.log");
     assertThat(
             Command.run(
-                    T, "blkid", "-p", "-o", "value", "-s", "TYPE", dir.resolve("a.img").toString())
+                    T, "blkid", "-p", "-o", "value", "-s", "TYPE", dir.resolve("b.img").toString())
                 .stdout()
                 .trim())
         .as("nothing was formatted")
