@@ -86,11 +86,13 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private final BlockingQueue<Request> localQueue = new LinkedBlockingQueue<>();
   private final Map<Long, Request> awaitingPeer = new LinkedHashMap<>();
   private final List<Request> awaitingFence = new ArrayList<>();
+  private final UnflushedAtPeer unflushedAtPeer = new UnflushedAtPeer();
   private final ActivityLog activityLog;
   private final ScheduledExecutorService timers;
   private final LongSupplier clock = System::nanoTime;
   private final VolumeMeters meters;
   private final UpToDateMarker upToDateMarker;
+  private final Thread writer;
 
   /**
    * This node's authority while primary: renewed by the peer's heartbeat answers or the witness.
@@ -167,7 +169,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     this.meters = new VolumeMeters(this, config);
     this.upToDateMarker =
         new UpToDateMarker(this.arbiter, timers, config.node(), config.peerNode(), logPrefix);
-    Daemons.start("volume-writer-" + config.node(), this::localWriterLoop);
+    this.writer = Daemons.start("volume-writer-" + config.node(), this::localWriterLoop);
     timers.scheduleWithFixedDelay(this::checkDataPath, 200, 200, TimeUnit.MILLISECONDS);
     long renewMillis = Math.max(10, config.deadAfter().toMillis() / 4);
     timers.scheduleWithFixedDelay(
@@ -531,10 +533,30 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
             Request.Kind.WRITE, offset, data.remaining(), data, fua, permitsFor(data.remaining())));
   }
 
+  /**
+   * Zeroes in pieces of at most {@link #MAX_PIECE} bytes, each submitted once the activity log has
+   * room for it: a request larger than the log (a 4 GiB WRITE_ZEROES) never evicts its own extents.
+   */
   @Override
   public CompletableFuture<Void> writeZeroes(long offset, long length, boolean fua) {
-    return submit(new Request(Request.Kind.ZEROES, offset, length, null, fua, 1));
+    List<CompletableFuture<Void>> pieces = new ArrayList<>();
+    long end = offset + length;
+    for (long at = offset; at < end || pieces.isEmpty(); at += MAX_PIECE) {
+      long piece = Math.min(MAX_PIECE, end - at);
+      CompletableFuture<Void> done =
+          submit(new Request(Request.Kind.ZEROES, at, piece, null, fua, 1));
+      pieces.add(done);
+      if (done.isCompletedExceptionally()) {
+        break;
+      }
+    }
+    return pieces.size() == 1
+        ? pieces.get(0)
+        : CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new));
   }
+
+  /** The largest piece of the stream a request may hold: 16 activity-log extents. */
+  static final long MAX_PIECE = 16 * ActivityLog.EXTENT_SIZE;
 
   @Override
   public CompletableFuture<Void> trim(long offset, long length, boolean fua) {
@@ -568,18 +590,18 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       Thread.currentThread().interrupt();
       return CompletableFuture.failedFuture(e);
     }
-    try {
-      if (r.changesData()) {
-        recordActivity(r.offset, r.length);
-      }
-    } catch (IOException e) {
-      inFlightBytes.release(r.permits);
-      return CompletableFuture.failedFuture(e);
-    }
     synchronized (this) {
-      if (!mayServe()) {
+      try {
+        if (r.changesData()) {
+          recordActivity(r);
+        }
+      } catch (IOException e) {
         inFlightBytes.release(r.permits);
-        return CompletableFuture.failedFuture(new ExportUnavailableException("not serving"));
+        return CompletableFuture.failedFuture(e);
+      }
+      if (!mayServe()) {
+        fail(r, new ExportUnavailableException("not serving"));
+        return r.done;
       }
       enqueue(r);
     }
@@ -711,6 +733,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private void tryComplete(Request r) {
     if (r.localDone && r.remoteDone && !r.done.isDone()) {
       inFlightBytes.release(r.permits);
+      releaseActivity(r);
       r.done.complete(null);
       if (r.kind == Request.Kind.WRITE) {
         meters.writeAcknowledged(clock.getAsLong() - r.submittedNanos);
@@ -718,9 +741,11 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     }
   }
 
+  /** Holds the lock. */
   private void fail(Request r, Throwable e) {
     if (!r.done.isDone()) {
       inFlightBytes.release(r.permits);
+      releaseActivity(r);
       r.done.completeExceptionally(e);
     }
   }
@@ -736,9 +761,28 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     }
   }
 
-  private void recordActivity(long offset, long length) throws IOException {
-    synchronized (activityLog) {
-      ActivityLog.Change change = activityLog.touch(offset, length);
+  /**
+   * Makes the request's extents hot in the activity log, persisted before the request is issued,
+   * and holds them until it is answered. Waits (bounded) while writes in flight fill the log. Holds
+   * the lock, so that this metadata write never races another one (it could revert generations).
+   */
+  private void recordActivity(Request r) throws IOException {
+    long deadline = clock.getAsLong() + TimeUnit.SECONDS.toNanos(30);
+    while (!activityLog.hasRoomFor(r.offset, r.length)) {
+      long left = deadline - clock.getAsLong();
+      if (left <= 0) {
+        throw new IOException("activity log full of writes in flight for 30 s");
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted waiting for the activity log");
+      }
+    }
+    ActivityLog.Change change = activityLog.touch(r.offset, r.length);
+    r.activityHeld = true;
+    try {
       if (change.changed()) {
         if (!change.evicted().isEmpty()) {
           // An extent leaves the log only after its out-of-sync bits are on disk.
@@ -746,6 +790,18 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         }
         meta.write(meta.metadata().withActivityLog(activityLog.extents()));
       }
+    } catch (IOException e) {
+      releaseActivity(r);
+      throw e;
+    }
+  }
+
+  /** The request is answered: its extents may leave the activity log. Holds the lock. */
+  private void releaseActivity(Request r) {
+    if (r.activityHeld) {
+      r.activityHeld = false;
+      activityLog.release(r.offset, r.length);
+      notifyAll();
     }
   }
 
@@ -814,12 +870,33 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       r.remoteDone = true;
       tryComplete(r);
       running = resync;
+      trackPeerDurability(r);
     }
     if (r.kind == Request.Kind.RESYNC && running != null) {
       running.acknowledged(r.offset, r.length);
     } else if (r.kind == Request.Kind.RESYNC_DONE) {
       resyncFinished();
     }
+  }
+
+  /**
+   * Remembers a write the peer confirmed but may still lose (not FUA, no flush after it yet); a
+   * confirmed flush forgets what it covers. Holds the lock.
+   */
+  private void trackPeerDurability(Request r) {
+    if (r.kind == Request.Kind.FLUSH || r.kind == Request.Kind.RESYNC_DONE) {
+      unflushedAtPeer.flushed(r.id);
+    } else if (r.changesData() && !r.fua) {
+      unflushedAtPeer.confirmed(r.id, r.offset, r.length);
+      if (unflushedAtPeer.wantsFlush() && session != null) {
+        enqueue(new Request(Request.Kind.FLUSH, 0, 0, null, false, 0));
+      }
+    }
+  }
+
+  /** The peer may have lost whatever it did not flush: it is resynced when it returns. */
+  private void markUnflushedAtPeer() {
+    unflushedAtPeer.drainTo((offset, length) -> meta.bitmap().setRange(offset, length));
   }
 
   // ---------------------------------------------------------------- losing the peer
@@ -837,6 +914,9 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
         resync = null;
       }
       log.warn("{}: replication link to {} closed: {}", logPrefix, config.peerNode(), reason);
+      if (role == Role.PRIMARY) {
+        markUnflushedAtPeer();
+      }
       if (role != Role.PRIMARY && !closed && closedSession.peer().role() == Role.PRIMARY) {
         peerLostAtNanos = clock.getAsLong();
         scheduleTakeover(closedSession.peer().node());
@@ -1698,13 +1778,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       }
       serving = false;
     }
-    try {
-      if (inFlightBytes.tryAcquire((int) (MAX_IN_FLIGHT_BYTES / 4096), 10, TimeUnit.SECONDS)) {
-        inFlightBytes.release((int) (MAX_IN_FLIGHT_BYTES / 4096));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitInFlight(Duration.ofSeconds(10));
     synchronized (this) {
       store.flush();
       meta.persistBitmap();
@@ -2125,6 +2199,43 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     meta.close();
   }
 
+  /** Waits, at most {@code bound}, until no request holds a place in the stream. */
+  private void awaitInFlight(Duration bound) {
+    int all = (int) (MAX_IN_FLIGHT_BYTES / 4096);
+    try {
+      if (inFlightBytes.tryAcquire(all, bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        inFlightBytes.release(all);
+      } else {
+        log.warn(
+            "{}: requests still in flight after {} ms; they are marked out of sync",
+            logPrefix,
+            bound.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void joinWriter() {
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Marks every request that may be on one disk and not the other: not yet written here, not yet
+   * confirmed or flushed by the peer. Holds the lock.
+   */
+  private void markUnfinishedOutOfSync() {
+    localQueue.forEach(this::markOutOfSync);
+    localQueue.clear();
+    awaitingPeer.values().forEach(this::markOutOfSync);
+    awaitingFence.forEach(this::markOutOfSync);
+    markUnflushedAtPeer();
+  }
+
   /** Stops serving, the link and the timers; nothing is written. */
   private void stopEverything(String reason) {
     meters.close();
@@ -2144,10 +2255,26 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     verifier.shutdownNow();
   }
 
+  /**
+   * A clean stop. New requests are refused and those in flight get a bounded time to finish on both
+   * nodes; whatever did not (and whatever the peer has not flushed) is marked out of sync before
+   * the shutdown is marked clean: a clean mark promises that the bitmap names every difference from
+   * the peer.
+   */
   @Override
   public void close() throws IOException {
-    stopEverything("volume closed");
+    boolean primary;
     synchronized (this) {
+      primary = role == Role.PRIMARY && !closed;
+      serving = false;
+    }
+    if (primary) {
+      awaitInFlight(config.dataTimeout());
+    }
+    stopEverything("volume closed");
+    joinWriter();
+    synchronized (this) {
+      markUnfinishedOutOfSync();
       store.flush();
       meta.persistBitmap();
       meta.write(meta.metadata().withCleanShutdown(true).withActivityLog(List.of()));

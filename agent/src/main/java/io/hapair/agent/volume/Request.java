@@ -35,6 +35,10 @@ final class Request {
 
   long id;
   long submittedNanos;
+
+  /** Its extents are held in the activity log until it is answered. */
+  boolean activityHeld;
+
   boolean localDone;
 
   /** The peer has done what the protocol needs before the client may be answered. */

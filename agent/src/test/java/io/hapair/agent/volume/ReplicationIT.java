@@ -35,7 +35,9 @@ class ReplicationIT {
     byte[] data = new byte[megabytes << 20];
     new Random(seed).nextBytes(data);
     Files.write(source, data);
-    Command.run(T, "nbdcopy", source.toString(), uri).orFail();
+    // Flushed at the end, as a careful client does: only then may a crashed secondary be counted
+    // on to hold it (without a flush its disk cache may lose it; the primary resyncs that).
+    Command.run(T, "nbdcopy", "--flush", source.toString(), uri).orFail();
   }
 
   @ParameterizedTest(name = "protocol {0}")
