@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +30,7 @@ public final class RemoteArbiter implements Arbiter {
   private final WitnessRecord initial;
   private final byte[] key;
   private final Duration timeout;
+  private final SecureRandom random = new SecureRandom();
   private final ExecutorService calls =
       Executors.newCachedThreadPool(Daemons.named("witness-client"));
 
@@ -66,6 +69,8 @@ public final class RemoteArbiter implements Arbiter {
   }
 
   private CompletableFuture<WitnessRecord> call(FrameType type, ByteBuffer request) {
+    byte[] nonce = new byte[WitnessWire.NONCE_BYTES];
+    random.nextBytes(nonce);
     return CompletableFuture.supplyAsync(
         () -> {
           try (Socket socket = new Socket()) {
@@ -76,10 +81,16 @@ public final class RemoteArbiter implements Arbiter {
                 new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             DataInputStream in =
                 new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            new FrameCodec(key).write(out, type, 0, 0, request);
+            new FrameCodec(key)
+                .write(out, type, WitnessWire.FLAG_NONCE, 0, ByteBuffer.wrap(nonce), request);
             out.flush();
             Frame reply = new FrameCodec(key).read(in);
             ByteBuffer p = reply.payload();
+            if (!boundTo(nonce, reply)) {
+              // A replayed or forged answer: nothing in it is trusted, the outcome is unknown.
+              throw new OutcomeUnknownException(
+                  "witness " + witness + ": answer not bound to this request (replayed?)");
+            }
             if (reply.type() == FrameType.WITNESS_RECORD) {
               return WitnessWire.getRecord(p);
             }
@@ -93,5 +104,16 @@ public final class RemoteArbiter implements Arbiter {
           }
         },
         calls);
+  }
+
+  /** Whether the answer echoes this request's nonce; consumes it from the payload. */
+  private static boolean boundTo(byte[] nonce, Frame reply) {
+    ByteBuffer p = reply.payload();
+    if ((reply.flags() & WitnessWire.FLAG_NONCE) == 0 || p.remaining() < nonce.length) {
+      return false;
+    }
+    byte[] echoed = new byte[nonce.length];
+    p.get(echoed);
+    return MessageDigest.isEqual(nonce, echoed);
   }
 }

@@ -81,8 +81,12 @@ public final class WitnessServer implements Closeable {
           return;
         }
         ByteBuffer reply = ByteBuffer.allocate(4096);
+        int flags = request.flags() & WitnessWire.FLAG_NONCE;
+        if (flags != 0) {
+          echoNonce(request.payload(), reply);
+        }
         FrameType type = answer(request, reply);
-        writer.write(out, type, 0, 0, reply.flip());
+        writer.write(out, type, flags, 0, reply.flip());
         out.flush();
       }
     } catch (ReplicationProtocolException e) {
@@ -94,6 +98,17 @@ public final class WitnessServer implements Closeable {
       log.debug(
           "witness: connection from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
     }
+  }
+
+  /** Copies the request's nonce to the start of the answer, binding one to the other. */
+  private static void echoNonce(ByteBuffer request, ByteBuffer reply)
+      throws ReplicationProtocolException {
+    if (request.remaining() < WitnessWire.NONCE_BYTES) {
+      throw new ReplicationProtocolException("witness request too short for its nonce");
+    }
+    byte[] nonce = new byte[WitnessWire.NONCE_BYTES];
+    request.get(nonce);
+    reply.put(nonce);
   }
 
   private FrameType answer(Frame request, ByteBuffer reply) throws IOException {

@@ -12,14 +12,25 @@ import java.util.Set;
  * WITNESS_REFUSED, authenticated with the pair key like the replication link).
  *
  * <pre>
- * READ    group, record (the initial record, used only if the witness has none yet)
- * CAS     group, expected version, next record
- * RECORD  the stored record
- * REFUSED u8 conflict (1) or error (0), reason
+ * READ    [nonce] group, record (the initial record, used only if the witness has none yet)
+ * CAS     [nonce] group, expected version, next record
+ * RECORD  [nonce] the stored record
+ * REFUSED [nonce] u8 conflict (1) or error (0), reason
  * record: pair UID, epoch, primary, up-to-date nodes, version
  * </pre>
+ *
+ * <p>Version 2 (frame flag {@link #FLAG_NONCE}): every request starts with 16 random bytes that the
+ * answer echoes, under the MAC, so an answer is bound to its request: a recorded answer replayed to
+ * a later request is refused by the client. The witness still answers version-1 requests (without
+ * the flag, without the nonce) during an upgrade; clients speak version 2 only, so the witness is
+ * upgraded first.
  */
 final class WitnessWire {
+  /** Frame flag: the payload starts with a nonce, and the answer echoes it (wire version 2). */
+  static final int FLAG_NONCE = 1;
+
+  static final int NONCE_BYTES = 16;
+
   private WitnessWire() {}
 
   static void putRecord(ByteBuffer b, WitnessRecord r) {

@@ -1,6 +1,7 @@
 package io.hapair.agent.witness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,6 +28,26 @@ class WitnessIT {
 
   private static RemoteArbiter client(int port, byte[] key) {
     return new RemoteArbiter(local(port), "vol", INITIAL, key, TIMEOUT);
+  }
+
+  @Test
+  void aReplayedAnswerIsNotTrusted() throws Exception {
+    try (WitnessServer witness = new WitnessServer(local(0), dir, KEY);
+        ReplayingProxy proxy = new ReplayingProxy(local(witness.port()))) {
+      RemoteArbiter direct = client(witness.port(), KEY);
+      RemoteArbiter throughProxy = client(proxy.port(), KEY);
+      WitnessRecord first = direct.read().get();
+      // The proxy records the answer "up to date: node-a, node-b" ...
+      assertThat(throughProxy.read().get()).isEqualTo(first);
+      direct.compareAndSwap(first, first.withoutUpToDate("node-b")).get();
+
+      // ... and replays it once node-b is outdated: the client must not believe it.
+      assertThatThrownBy(() -> throughProxy.read().get())
+          .isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .cause()
+          .isInstanceOf(OutcomeUnknownException.class)
+          .hasMessageContaining("not bound to this request");
+    }
   }
 
   @Test
