@@ -119,6 +119,8 @@ truncate -s 256M "$work/a.img" "$work/b.img"
 
 for node in node-a node-b; do
   health=""
+  allow_commands=false  # the health check is a command: the config must allow commands
+  [ -n "$HEALTH" ] && allow_commands=true
   [ -n "$HEALTH" ] && health=", healthCheck: {command: \"test ! -e $work/sick-$node\", interval: 200ms, timeout: 1s, failures: 2}"
   cat > "$work/$node.yaml" <<YAML
 pair: demo
@@ -127,6 +129,7 @@ stateDir: $work/state-$node
 keyFile: $work/pair.key
 tlsDir: $work/tls
 witness: $BACK.3:7799
+allowCommands: $allow_commands
 spec:
   nodes:
     - {name: node-a, address: $BACK.11, disk: $work/a.img}

@@ -43,3 +43,23 @@ app.kubernetes.io/component: agent
     helm.sh/resource-policy: keep
   {{- end }}
 {{ end -}}
+
+{{/* Trust: the policy flags the operator and the agent both take (docs/design/0007). */}}
+{{- define "hapair.trustArgs" -}}
+{{- if .Values.trust.allowCommands }}
+- --allow-commands
+{{- end }}
+{{- range .Values.trust.allowedDisks }}
+- {{ printf "--allowed-disk=%s" . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The served namespaces, comma-separated: the release namespace by default, none for "*" (all). */}}
+{{- define "hapair.servedNamespaces" -}}
+{{- if has "*" .Values.trust.servedNamespaces -}}
+{{- else if .Values.trust.servedNamespaces -}}
+{{- join "," .Values.trust.servedNamespaces -}}
+{{- else -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+{{- end -}}

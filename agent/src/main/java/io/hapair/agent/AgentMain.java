@@ -6,8 +6,11 @@ import io.hapair.agent.standalone.ControlCommands;
 import io.hapair.agent.standalone.ControlSocket;
 import io.hapair.agent.standalone.NodeRunner;
 import io.hapair.agent.standalone.StandaloneConfig;
+import io.hapair.common.trust.DiskAllowList;
+import io.hapair.common.trust.InstallPolicy;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -138,6 +141,26 @@ public final class AgentMain implements Runnable {
     String metrics;
 
     @Option(
+        names = "--serve-namespace",
+        description =
+            "A namespace whose HAPairs this agent acts on; repeat for several. Default: all.")
+    List<String> servedNamespaces = List.of();
+
+    @Option(
+        names = "--allow-commands",
+        description =
+            "Run the commands HAPairs name (spec.hooks.*, spec.failover.healthCheck.command);"
+                + " off by default: such a pair is refused.")
+    boolean allowCommands;
+
+    @Option(
+        names = "--allowed-disk",
+        description =
+            "A disk HAPairs may name: a glob (/dev/disk/by-id/wwn-*) or a directory ending in /;"
+                + " repeat for several. None by default: every disk is refused.")
+    List<String> allowedDisks = List.of();
+
+    @Option(
         names = "--witness-timeout",
         defaultValue = "500ms",
         description = "Deadline of a witness Lease request (default: ${DEFAULT-VALUE}).")
@@ -165,7 +188,13 @@ public final class AgentMain implements Runnable {
               client,
               witnessClient,
               new io.hapair.agent.kube.KubeAgent.Settings(
-                  node, namespace, stateDir, timeout, version()),
+                  node,
+                  namespace,
+                  stateDir,
+                  timeout,
+                  version(),
+                  new InstallPolicy(allowCommands, DiskAllowList.of(allowedDisks)),
+                  Set.copyOf(servedNamespaces)),
               java.time.Clock.systemUTC());
       io.hapair.common.MetricsServer endpoints =
           new io.hapair.common.MetricsServer(

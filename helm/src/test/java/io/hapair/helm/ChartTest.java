@@ -91,7 +91,8 @@ class ChartTest {
             "--node=$(NODE_NAME)",
             "--namespace=$(POD_NAMESPACE)",
             "--state-dir=/var/lib/hapair",
-            "--metrics=0.0.0.0:9796");
+            "--metrics=0.0.0.0:9796",
+            "--serve-namespace=" + Chart.NAMESPACE);
     assertThat(container.getEnv())
         .anySatisfy(
             e -> {
@@ -115,8 +116,11 @@ class ChartTest {
     assertThat(operator.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
         .isTrue();
     assertThat(container.getArgs())
-        .contains("--install-namespace=$(POD_NAMESPACE)", "--agent-daemonset=hapair-agent")
-        .noneMatch(a -> a.startsWith("--namespace="));
+        .contains(
+            "--install-namespace=$(POD_NAMESPACE)",
+            "--agent-daemonset=hapair-agent",
+            "--namespace=" + Chart.NAMESPACE)
+        .noneMatch(a -> a.startsWith("--allow"));
     assertProbesOnMetricsPort(container, 8080);
   }
 
@@ -232,7 +236,14 @@ class ChartTest {
     assertThat(operatorContainer.getImage())
         .isEqualTo("registry.example.com/storage/hapair-operator:0.1.0-rc1");
     assertThat(operatorContainer.getArgs())
-        .contains("--namespace=databases", "--namespace=queues", "--metrics=0.0.0.0:18080");
+        .contains(
+            "--namespace=databases",
+            "--namespace=queues",
+            "--metrics=0.0.0.0:18080",
+            "--allow-commands",
+            "--allowed-disk=/dev/disk/by-id/wwn-0x5000c500*",
+            "--allowed-disk=/var/lib/hapair/disks/")
+        .doesNotContain("--namespace=" + Chart.NAMESPACE);
     assertProbesOnMetricsPort(operatorContainer, 18080);
     assertThat(operator.getSpec().getTemplate().getSpec().getImagePullSecrets())
         .extracting(s -> s.getName())
@@ -240,7 +251,14 @@ class ChartTest {
 
     assertThat(agentContainer.getSecurityContext().getPrivileged()).isFalse();
     assertThat(agentContainer.getArgs())
-        .contains("--state-dir=/srv/hapair", "--metrics=0.0.0.0:19796");
+        .contains(
+            "--state-dir=/srv/hapair",
+            "--metrics=0.0.0.0:19796",
+            "--serve-namespace=databases",
+            "--serve-namespace=queues",
+            "--allow-commands",
+            "--allowed-disk=/dev/disk/by-id/wwn-0x5000c500*",
+            "--allowed-disk=/var/lib/hapair/disks/");
     assertProbesOnMetricsPort(agentContainer, 19796);
     assertThat(agentPod.getNodeSelector())
         .containsEntry("hapair.io/agent", "true")

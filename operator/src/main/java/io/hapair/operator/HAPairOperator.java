@@ -41,7 +41,8 @@ public final class HAPairOperator {
                             .withExitOnStopLeading(settings.exitOnStopLeading())
                             .build()));
     operator.register(
-        new HAPairReconciler(Clock.systemUTC(), client, settings.installNamespace()),
+        new HAPairReconciler(
+            Clock.systemUTC(), client, settings.installNamespace(), settings.policy()),
         c -> {
           c.withGenerationAware(false);
           c.withOnUpdateFilter(HAPairReconciler::worthReconciling);

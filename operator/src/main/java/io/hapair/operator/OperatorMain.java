@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.hapair.api.spec.HostPorts;
 import io.hapair.common.MetricsServer;
+import io.hapair.common.trust.DiskAllowList;
+import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.Metrics;
@@ -30,6 +32,20 @@ public final class OperatorMain implements Callable<Integer> {
       names = "--namespace",
       description = "Namespace to watch; repeat for several. Default: all namespaces.")
   List<String> namespaces = List.of();
+
+  @Option(
+      names = "--allow-commands",
+      description =
+          "Run the commands HAPairs name (spec.hooks.*, spec.failover.healthCheck.command) as"
+              + " root on their nodes; off by default: such a pair is reported invalid.")
+  boolean allowCommands;
+
+  @Option(
+      names = "--allowed-disk",
+      description =
+          "A disk HAPairs may name: a glob (/dev/disk/by-id/wwn-*) or a directory ending in /"
+              + " (file-backed disks); repeat for several. None by default: every disk is refused.")
+  List<String> allowedDisks = List.of();
 
   @Option(
       names = "--lease-namespace",
@@ -87,6 +103,7 @@ public final class OperatorMain implements Callable<Integer> {
                 new HashSet<>(namespaces),
                 installNamespace,
                 agentDaemonSet,
+                new InstallPolicy(allowCommands, DiskAllowList.of(allowedDisks)),
                 true),
             OperatorMetrics.create(Metrics.globalRegistry));
     Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "hapair-shutdown"));
@@ -95,6 +112,11 @@ public final class OperatorMain implements Callable<Integer> {
         Version.current(),
         identity,
         leaseNamespace);
+    log.info(
+        "hapair operator serving HAPairs in {}; commands {}; allowed disks {}",
+        namespaces.isEmpty() ? "all namespaces" : namespaces,
+        allowCommands ? "allowed" : "refused",
+        allowedDisks);
     operator.start();
     started.set(true);
     Runtime.getRuntime().addShutdownHook(new Thread(endpoints::close, "hapair-metrics-shutdown"));

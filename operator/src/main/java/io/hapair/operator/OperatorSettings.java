@@ -1,5 +1,6 @@
 package io.hapair.operator;
 
+import io.hapair.common.trust.InstallPolicy;
 import java.util.Set;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Set;
  * @param watchNamespaces namespaces whose HAPairs to reconcile; empty means all
  * @param installNamespace where the pairs' Secrets, witness Leases and per-node reports live
  * @param agentDaemonSet the agent DaemonSet's name in the install namespace (upgrades)
+ * @param policy the commands and disks a HAPair may name
  * @param exitOnStopLeading exit the process when leadership is lost (true in production, so a
  *     restarted pod starts clean)
  */
@@ -21,4 +23,5 @@ public record OperatorSettings(
     Set<String> watchNamespaces,
     String installNamespace,
     String agentDaemonSet,
+    InstallPolicy policy,
     boolean exitOnStopLeading) {}

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.hapair.common.trust.DiskAllowList;
+import io.hapair.common.trust.InstallPolicy;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,10 @@ import java.util.List;
 /** fabric8's CRUD mock API server made ready for the operator: CRDs, Nodes, RBAC answers. */
 public final class MockCluster {
   public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  /** An installation that allows what manifests/examples use: commands and their disks. */
+  public static final InstallPolicy EXAMPLES_ALLOWED =
+      new InstallPolicy(true, DiskAllowList.of(List.of("/dev/disk/by-id/*", "/var/lib/hapair/")));
 
   private MockCluster() {}
 

@@ -59,6 +59,7 @@ final class OperatorHarness {
                 Set.of(),
                 INSTALL_NAMESPACE,
                 "hapair-agent",
+                MockCluster.EXAMPLES_ALLOWED,
                 false),
             metrics == null ? new CountingMetrics() : metrics);
     operator.start();

@@ -22,6 +22,7 @@ import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.witness.WitnessLease;
 import io.hapair.common.Daemons;
+import io.hapair.common.trust.InstallPolicy;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,10 +54,24 @@ public final class KubeAgent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(KubeAgent.class);
   static final Duration RETRY = Duration.ofSeconds(5);
   static final Duration REPORT_EVERY = Duration.ofSeconds(1);
+  private static final String ALL = "*";
 
-  /** How the agent runs. */
+  /**
+   * How the agent runs.
+   *
+   * @param namespace the install namespace: Secrets, witness Leases, per-node reports
+   * @param policy the commands and disks pairs may use: checked here again, whatever the operator
+   *     said
+   * @param servedNamespaces the namespaces whose HAPairs this agent acts on; empty means all
+   */
   public record Settings(
-      String node, String namespace, Path stateDir, Duration witnessTimeout, String version) {}
+      String node,
+      String namespace,
+      Path stateDir,
+      Duration witnessTimeout,
+      String version,
+      InstallPolicy policy,
+      Set<String> servedNamespaces) {}
 
   /** One pair this node runs. */
   private static final class Running {
@@ -100,7 +116,10 @@ public final class KubeAgent implements Closeable {
       Executors.newSingleThreadScheduledExecutor(Daemons.named("kube-agent"));
   private final ScheduledExecutorService reporter =
       Executors.newSingleThreadScheduledExecutor(Daemons.named("kube-agent-report"));
-  private SharedIndexInformer<HAPair> pairs;
+
+  /** One informer per served namespace, or one for all namespaces (key "*"). */
+  private final Map<String, SharedIndexInformer<HAPair>> pairs = new ConcurrentHashMap<>();
+
   private volatile boolean synced;
 
   /**
@@ -116,22 +135,37 @@ public final class KubeAgent implements Closeable {
   }
 
   public KubeAgent start() {
-    // Only the pairs that name this node: the operator labels each pair with its nodes.
-    pairs =
-        client
-            .resources(HAPair.class)
-            .inAnyNamespace()
-            .withLabel(NodeLabels.forNode(settings.node()))
-            .inform(new Changes(), 0);
+    // Only the pairs that name this node (the operator labels each pair with its nodes), and only
+    // in the served namespaces: the agent does not even list the others.
+    if (settings.servedNamespaces().isEmpty()) {
+      pairs.put(
+          ALL,
+          client
+              .resources(HAPair.class)
+              .inAnyNamespace()
+              .withLabel(NodeLabels.forNode(settings.node()))
+              .inform(new Changes(), 0));
+    } else {
+      for (String ns : settings.servedNamespaces()) {
+        pairs.put(
+            ns,
+            client
+                .resources(HAPair.class)
+                .inNamespace(ns)
+                .withLabel(NodeLabels.forNode(settings.node()))
+                .inform(new Changes(), 0));
+      }
+    }
     synced = true;
     changes.scheduleWithFixedDelay(
         this::reconcileAll, RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);
     reporter.scheduleWithFixedDelay(
         this::reportAll, REPORT_EVERY.toMillis(), REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     log.info(
-        "node {}: agent {} watching HAPairs (reports in {})",
+        "node {}: agent {} watching HAPairs in {} (reports in {})",
         settings.node(),
         settings.version(),
+        settings.servedNamespaces().isEmpty() ? "all namespaces" : settings.servedNamespaces(),
         settings.namespace());
     return this;
   }
@@ -158,11 +192,17 @@ public final class KubeAgent implements Closeable {
     }
   }
 
+  /** The pair as last seen, or null when gone or not in a served namespace. */
+  private HAPair cached(String key) {
+    String namespace = key.substring(0, key.indexOf('/'));
+    SharedIndexInformer<HAPair> informer = pairs.getOrDefault(namespace, pairs.get(ALL));
+    return informer == null ? null : informer.getStore().getByKey(key);
+  }
+
   private void reconcileAll() {
     List<String> keys = new ArrayList<>(running.keySet());
-    pairs
-        .getStore()
-        .listKeys()
+    pairs.values().stream()
+        .flatMap(informer -> informer.getStore().listKeys().stream())
         .forEach(
             k -> {
               if (!keys.contains(k)) {
@@ -174,7 +214,7 @@ public final class KubeAgent implements Closeable {
 
   /** Brings one pair's local state to what its HAPair says. Runs on the changes thread only. */
   private void reconcile(String key) {
-    HAPair pair = pairs.getStore().getByKey(key);
+    HAPair pair = cached(key);
     Running current = running.get(key);
     try {
       if (pair == null
@@ -388,6 +428,8 @@ public final class KubeAgent implements Closeable {
     config.metrics = "off";
     config.witnessTimeout = settings.witnessTimeout().toMillis() + "ms";
     config.spec = pair.getSpec();
+    config.allowCommands = settings.policy().allowCommands();
+    config.allowedDisks = settings.policy().allowedDisks().entries();
     NodeRunner runner =
         NodeRunner.start(
             config,
@@ -496,6 +538,11 @@ public final class KubeAgent implements Closeable {
     }
   }
 
+  /** Why this node does not run the pair (yet), or null: for tests. */
+  String waitingReason(String pairNamespace, String pairName) {
+    return waiting.get(pairNamespace + "/" + pairName);
+  }
+
   /** The volumes this node runs, for tests and metrics. */
   public List<ReplicatedVolume> volumes(String pairNamespace, String pairName) {
     Running r = running.get(pairNamespace + "/" + pairName);
@@ -506,9 +553,7 @@ public final class KubeAgent implements Closeable {
   public void close() {
     reporter.shutdownNow();
     changes.shutdownNow();
-    if (pairs != null) {
-      pairs.close();
-    }
+    pairs.values().forEach(SharedIndexInformer::close);
     for (Map.Entry<String, Running> e : running.entrySet()) {
       e.getValue().runner.close();
       // Say so, rather than leave the last facts standing for a node that no longer serves.

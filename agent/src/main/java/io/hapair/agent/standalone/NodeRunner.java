@@ -105,6 +105,7 @@ public final class NodeRunner implements Closeable {
   public static NodeRunner start(
       StandaloneConfig config, WitnessSource witnesses, PeerReports peerReports)
       throws ConfigException, IOException {
+    NodeTrust.checkCommands(config);
     NodeRunner runner = new NodeRunner(witnesses, peerReports);
     runner.witnessed = !"none".equals(config.witness);
     try {
@@ -149,7 +150,7 @@ public final class NodeRunner implements Closeable {
         Durations.parse(
             failover.getHeartbeatInterval() == null ? "100ms" : failover.getHeartbeatInterval());
     int missed = failover.getMissedHeartbeats() == null ? 5 : failover.getMissedHeartbeats();
-    Path disk = Path.of(me.getDisk() != null ? me.getDisk() : volume.getDisk());
+    Path disk = NodeTrust.disk(config, group, me);
     byte[] key = config.keyFile == null ? null : Files.readAllBytes(Path.of(config.keyFile));
     return new VolumeConfig(
         config.uid(),

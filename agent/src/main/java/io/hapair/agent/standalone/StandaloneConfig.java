@@ -3,6 +3,7 @@ package io.hapair.agent.standalone;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.hapair.api.v1alpha1.HAPairSpec;
+import java.util.List;
 
 /**
  * The standalone agent's file: the HAPair spec as in Kubernetes, plus what Kubernetes would
@@ -50,6 +51,19 @@ public class StandaloneConfig {
 
   /** How long a witness request may take before its outcome counts as unknown. */
   public String witnessTimeout = "500ms";
+
+  /**
+   * Whether the agent runs spec.hooks.* and spec.failover.healthCheck.command (as the agent's user,
+   * root). Off unless the file says so, as in Kubernetes, where the chart value decides; a spec
+   * naming commands while it is off is refused at start.
+   */
+  public boolean allowCommands;
+
+  /**
+   * The disks spec may name (globs, or directories ending in /; see DiskAllowList); absent means
+   * any: the file's author is the node's administrator. The Kubernetes agent always sets it.
+   */
+  public List<String> allowedDisks;
 
   @JsonProperty(required = true)
   public HAPairSpec spec;

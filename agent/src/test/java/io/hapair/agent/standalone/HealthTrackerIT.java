@@ -34,6 +34,7 @@ class HealthTrackerIT {
 
   private void startInSync(int maxFailovers) throws Exception {
     pair = new LoopbackPair(dir, "hc");
+    pair.settings.add("allowCommands: true");
     for (String node : new String[] {"node-a", "node-b"}) {
       pair.run(
           node,

@@ -7,6 +7,8 @@ import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +23,9 @@ final class LoopbackPair implements AutoCloseable {
   private final int exportPort;
   NodeRunner a;
   NodeRunner b;
+
+  /** Top-level lines added to every config written from now on (allowCommands, allowedDisks). */
+  final List<String> settings = new ArrayList<>();
 
   LoopbackPair(Path dir, String name) throws IOException {
     this.dir = dir;
@@ -63,6 +68,7 @@ final class LoopbackPair implements AutoCloseable {
                 "keyFile: " + dir.resolve("pair.key"),
                 "witness: 127.0.0.1:1",
                 "metrics: \"off\"",
+                String.join("\n", settings),
                 "spec:",
                 "  nodes:",
                 "    - {name: node-a, address: 127.0.0.2, disk: " + dir.resolve("a.img") + "}",

@@ -14,6 +14,8 @@ import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.trust.DiskAllowList;
+import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.HAPairOperator;
 import io.hapair.operator.MockCluster;
 import io.hapair.operator.OperatorSettings;
@@ -62,7 +64,14 @@ class KubernetesModeIT {
         HAPairOperator.create(
             newClient(),
             new OperatorSettings(
-                "hapair-operator", INSTALL, "test", Set.of(), INSTALL, "hapair-agent", false),
+                "hapair-operator",
+                INSTALL,
+                "test",
+                Set.of(),
+                INSTALL,
+                "hapair-agent",
+                policy(),
+                false),
             new Metrics() {});
     operator.start();
     agentA = agent("node-a");
@@ -281,7 +290,7 @@ class KubernetesModeIT {
               address: 127.0.0.3
               disk: %s
           volume:
-            disk: /unused
+            disk: %s
             protocol: C
             port: %d
             initialSyncSource: node-a
@@ -296,7 +305,11 @@ class KubernetesModeIT {
             witness: Kubernetes
         """
             .formatted(
-                dir.resolve("node-a.img"), dir.resolve("node-b.img"), replicationPort, exportPort);
+                dir.resolve("node-a.img"),
+                dir.resolve("node-b.img"),
+                dir.resolve("unused.img"),
+                replicationPort,
+                exportPort);
     return client
         .resources(HAPair.class)
         .load(new java.io.ByteArrayInputStream(yaml.getBytes()))
@@ -309,9 +322,20 @@ class KubernetesModeIT {
             own,
             own,
             new KubeAgent.Settings(
-                node, INSTALL, dir.resolve("state-" + node), Duration.ofSeconds(2), "test"),
+                node,
+                INSTALL,
+                dir.resolve("state-" + node),
+                Duration.ofSeconds(2),
+                "test",
+                policy(),
+                Set.of("default")),
             Clock.systemUTC())
         .start();
+  }
+
+  /** The test's disks are files in its temp directory; no commands. */
+  private InstallPolicy policy() {
+    return new InstallPolicy(false, DiskAllowList.of(List.of(dir + "/")));
   }
 
   private KubernetesClient newClient() {

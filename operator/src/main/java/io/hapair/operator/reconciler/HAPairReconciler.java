@@ -12,6 +12,7 @@ import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
@@ -72,6 +73,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
 
   private final Clock clock;
   private final String installNamespace;
+  private final InstallPolicy policy;
   private final PairSecret secrets;
   private final WitnessLeases leases;
   private final AgentNodes agentNodes;
@@ -85,8 +87,10 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private InformerEventSource<Secret, HAPair> pairSecrets;
   private InformerEventSource<Endpoints, HAPair> apiServer;
 
-  public HAPairReconciler(Clock clock, KubernetesClient client, String installNamespace) {
+  public HAPairReconciler(
+      Clock clock, KubernetesClient client, String installNamespace, InstallPolicy policy) {
     this.clock = clock;
+    this.policy = policy;
     this.client = client;
     this.installNamespace = installNamespace;
     this.secrets = new PairSecret(client, installNamespace);
@@ -168,7 +172,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   public UpdateControl<HAPair> reconcile(HAPair pair, Context<HAPair> context) {
     List<ClusterNode> cluster = nodes.list().map(ClusterNode::of).toList();
     List<SpecProblem> problems =
-        new PairValidator(cluster).validate(pair.getMetadata().getName(), pair.getSpec());
+        new PairValidator(cluster, policy).validate(pair.getMetadata().getName(), pair.getSpec());
     Instant now = clock.instant();
     HAPairStatus validated = ValidationStatus.compute(pair, problems, now);
     PairFacts facts = PairFacts.none();

@@ -5,12 +5,14 @@ import io.hapair.api.spec.Durations;
 import io.hapair.api.spec.Filesystems;
 import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.spec.IpAddresses;
+import io.hapair.api.spec.PrivilegedFields;
 import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FailoverSpec;
 import io.hapair.api.v1alpha1.GarpSpec;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.VirtualIP;
+import io.hapair.common.trust.InstallPolicy;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,12 +27,15 @@ import java.util.function.Function;
 /**
  * Checks what the CRD schema cannot (the nodes exist, addresses parse and differ, a virtual IP is
  * not some node's address), and re-checks what the code below relies on, since a CRD may have been
- * installed without its schema. Pure: the cluster's nodes come in as data.
+ * installed without its schema; refuses commands and disks the installation does not allow (a
+ * HAPair is a namespace user's input). Pure: the cluster's nodes come in as data.
  */
 public final class PairValidator {
   private final Map<String, ClusterNode> clusterNodes;
+  private final InstallPolicy policy;
 
-  public PairValidator(List<ClusterNode> clusterNodes) {
+  public PairValidator(List<ClusterNode> clusterNodes, InstallPolicy policy) {
+    this.policy = policy;
     this.clusterNodes = new HashMap<>();
     clusterNodes.forEach(n -> this.clusterNodes.put(n.name(), n));
   }
@@ -56,7 +61,37 @@ public final class PairValidator {
     if (spec.getHooks() != null && spec.getHooks().getTimeout() != null) {
       checkDuration("spec.hooks.timeout", spec.getHooks().getTimeout(), problems);
     }
+    checkPrivileged(pairName, spec, problems);
     return problems;
+  }
+
+  /** Commands and disks reach into the nodes: only what the installation allows. */
+  private void checkPrivileged(String pairName, HAPairSpec spec, List<SpecProblem> problems) {
+    if (!policy.allowCommands()) {
+      PrivilegedFields.commands(spec)
+          .keySet()
+          .forEach(
+              field ->
+                  problems.add(
+                      SpecProblem.of(
+                          field,
+                          "CommandsNotAllowed",
+                          "this installation does not run commands from HAPairs (chart value"
+                              + " trust.allowCommands)")));
+    }
+    PrivilegedFields.disks(pairName, spec)
+        .forEach(
+            (field, disk) ->
+                policy
+                    .allowedDisks()
+                    .refusal(disk)
+                    .ifPresent(
+                        why ->
+                            problems.add(
+                                SpecProblem.of(
+                                    field,
+                                    "DiskNotAllowed",
+                                    why + " (chart value trust.allowedDisks)"))));
   }
 
   private List<InetAddress> checkNodes(List<PairNode> nodes, List<SpecProblem> problems) {

@@ -7,6 +7,8 @@ import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FilesystemSpec;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairSpec;
+import io.hapair.common.trust.InstallPolicy;
+import io.hapair.operator.MockCluster;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -24,6 +26,9 @@ class PairValidatorTest {
           new ClusterNode("node-b", List.of("192.0.2.12")),
           new ClusterNode("node-c", List.of("192.0.2.13", "198.51.100.13")));
 
+  /** An installation that allows what the examples use (PairValidatorTrustTest: the refusals). */
+  private static final InstallPolicy EXAMPLES_ALLOWED = MockCluster.EXAMPLES_ALLOWED;
+
   private static HAPairSpec example(String file) {
     try {
       return Serialization.unmarshal(
@@ -35,7 +40,7 @@ class PairValidatorTest {
   }
 
   private static List<SpecProblem> validate(HAPairSpec spec) {
-    return new PairValidator(CLUSTER).validate("pair", spec);
+    return new PairValidator(CLUSTER, EXAMPLES_ALLOWED).validate("pair", spec);
   }
 
   @Test
@@ -46,7 +51,8 @@ class PairValidatorTest {
             new PairValidator(
                     List.of(
                         new ClusterNode("node-a", List.of("2001:db8::11")),
-                        new ClusterNode("node-b", List.of("2001:db8::12"))))
+                        new ClusterNode("node-b", List.of("2001:db8::12"))),
+                    EXAMPLES_ALLOWED)
                 .validate("pair", example("ipv6.yaml")))
         .isEmpty();
   }
