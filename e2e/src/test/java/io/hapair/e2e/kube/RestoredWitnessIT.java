@@ -17,6 +17,8 @@ import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.trust.DiskAllowList;
+import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.HAPairOperator;
 import io.hapair.operator.MockCluster;
 import io.hapair.operator.OperatorSettings;
@@ -67,7 +69,14 @@ class RestoredWitnessIT {
         HAPairOperator.create(
             newClient(),
             new OperatorSettings(
-                "hapair-operator", INSTALL, "test", Set.of(), INSTALL, "hapair-agent", false),
+                "hapair-operator",
+                INSTALL,
+                "test",
+                Set.of(),
+                INSTALL,
+                "hapair-agent",
+                policy(),
+                false),
             new Metrics() {});
     operator.start();
     agentA = agent("node-a");
@@ -237,7 +246,7 @@ class RestoredWitnessIT {
               address: 127.0.0.3
               disk: %s
           volume:
-            disk: /unused
+            disk: %s
             protocol: C
             port: %d
             initialSyncSource: node-a
@@ -252,7 +261,11 @@ class RestoredWitnessIT {
             witness: Kubernetes
         """
             .formatted(
-                dir.resolve("node-a.img"), dir.resolve("node-b.img"), freePort(), freePort());
+                dir.resolve("node-a.img"),
+                dir.resolve("node-b.img"),
+                dir.resolve("unused.img"),
+                freePort(),
+                freePort());
     return client.resources(HAPair.class).load(new ByteArrayInputStream(yaml.getBytes())).item();
   }
 
@@ -262,9 +275,20 @@ class RestoredWitnessIT {
             own,
             own,
             new KubeAgent.Settings(
-                node, INSTALL, dir.resolve("state-" + node), Duration.ofSeconds(2), "test"),
+                node,
+                INSTALL,
+                dir.resolve("state-" + node),
+                Duration.ofSeconds(2),
+                "test",
+                policy(),
+                Set.of("default")),
             Clock.systemUTC())
         .start();
+  }
+
+  /** The test's disks are files in its temp directory; no commands. */
+  private InstallPolicy policy() {
+    return new InstallPolicy(false, DiskAllowList.of(List.of(dir + "/")));
   }
 
   private KubernetesClient newClient() {
