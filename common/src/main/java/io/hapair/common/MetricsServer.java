@@ -10,14 +10,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * An agent's or the operator's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code
- * /healthz} (the process answers) and {@code /readyz} (ready to work). Their meters live in
- * Micrometer's global registry; this attaches the Prometheus registry to it, with the JVM's and the
- * process's own meters (see {@link ProcessMeters}).
+ * /healthz} (200 while the process and what it depends on work, 503 naming what does not) and
+ * {@code /readyz} (ready to work). Their meters live in Micrometer's global registry; this attaches
+ * the Prometheus registry to it, with the JVM's and the process's own meters (see {@link
+ * ProcessMeters}).
  */
 public final class MetricsServer implements Closeable {
   private final PrometheusMeterRegistry registry =
@@ -25,7 +28,17 @@ public final class MetricsServer implements Closeable {
   private final ProcessMeters process;
   private final HttpServer http;
 
+  /** Endpoints whose /healthz only says that the process answers. */
   public MetricsServer(InetSocketAddress bind, BooleanSupplier ready) throws IOException {
+    this(bind, ready, List::of);
+  }
+
+  /**
+   * @param problems what is wrong now, one line each; /healthz fails while there is any
+   */
+  public MetricsServer(
+      InetSocketAddress bind, BooleanSupplier ready, Supplier<List<String>> problems)
+      throws IOException {
     process = new ProcessMeters(registry);
     Metrics.addRegistry(registry);
     http = HttpServer.create(bind, 16);
@@ -33,7 +46,16 @@ public final class MetricsServer implements Closeable {
         "/metrics",
         exchange ->
             respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
-    http.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n", "text/plain"));
+    http.createContext(
+        "/healthz",
+        exchange -> {
+          List<String> wrong = problems.get();
+          respond(
+              exchange,
+              wrong.isEmpty() ? 200 : 503,
+              wrong.isEmpty() ? "ok\n" : String.join("\n", wrong) + "\n",
+              "text/plain");
+        });
     http.createContext(
         "/readyz",
         exchange -> {

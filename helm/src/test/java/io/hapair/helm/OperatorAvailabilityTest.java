@@ -2,11 +2,16 @@ package io.hapair.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +79,34 @@ class OperatorAvailabilityTest {
         .isNull();
     assertThat(operator.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity())
         .isNotNull();
+  }
+
+  @Test
+  void aSlowStartIsNotKilledButALostInformerIs() {
+    Deployment operator = Chart.render(null).get(Deployment.class, "hapair-operator");
+    Container container = operator.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    Probe startup = container.getStartupProbe();
+    assertThat(startup.getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold())
+        .isGreaterThanOrEqualTo(300);
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+  }
+
+  @Test
+  void theOperatorReadsTheApiServersEndpointSliceOnly() {
+    List<PolicyRule> rules =
+        Chart.render(null).get(ClusterRole.class, "hapair-operator").getRules();
+
+    assertThat(rules)
+        .filteredOn(r -> r.getResources().contains("endpointslices"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("discovery.k8s.io");
+              assertThat(r.getResourceNames()).containsExactly("kubernetes");
+              assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
+            });
+    assertThat(rules).noneMatch(r -> r.getResources().contains("endpoints"));
   }
 }

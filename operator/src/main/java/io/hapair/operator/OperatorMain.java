@@ -92,7 +92,6 @@ public final class OperatorMain implements Callable<Integer> {
   public Integer call() throws java.io.IOException {
     KubernetesClient client = new KubernetesClientBuilder().build();
     AtomicBoolean started = new AtomicBoolean();
-    MetricsServer endpoints = new MetricsServer(HostPorts.parse(metricsAddress), started::get);
     Operator operator =
         HAPairOperator.create(
             client,
@@ -106,6 +105,9 @@ public final class OperatorMain implements Callable<Integer> {
                 new InstallPolicy(allowCommands, DiskAllowList.of(allowedDisks)),
                 true),
             OperatorMetrics.create(Metrics.globalRegistry));
+    MetricsServer endpoints =
+        new MetricsServer(
+            HostPorts.parse(metricsAddress), started::get, new OperatorHealth(operator));
     Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "hapair-shutdown"));
     log.info(
         "hapair operator {} starting as {} (lease {}/hapair-operator)",

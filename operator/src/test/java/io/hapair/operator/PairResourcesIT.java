@@ -3,12 +3,13 @@ package io.hapair.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -157,7 +158,8 @@ class PairResourcesIT {
             () ->
                 "primary".equals(labels("node-a").get("hapair.io/pin"))
                     && "secondary".equals(labels("node-b").get("hapair.io/pin")));
-    pod("pinned-db", "node-a", Map.of("hapair.io/pin", "primary"));
+    // Only the answer to a question by node holds it: listing every pod would not find it.
+    Pod pinnedDb = newPod("pinned-db", "node-a", Map.of("hapair.io/pin", "primary"));
     // The CRUD mock answers an eviction with 409; answer as an API server does.
     server
         .expect()
@@ -167,6 +169,30 @@ class PairResourcesIT {
             201, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Success").build())
         .once();
     Pod free = pod("free-web", "node-a", Map.of());
+    Pod elsewhere = pod("pinned-elsewhere", "node-c", Map.of("hapair.io/pin", "primary"));
+    // The CRUD mock implements no field selector on spec.nodeName: answer the operator's
+    // question for node-a's pods as a server that ignores the selector would, with a pod of
+    // another node too, which the operator must leave alone. No other question gets pods.
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a")
+        .andReturn(
+            200,
+            new PodListBuilder()
+                .withNewMetadata()
+                .withResourceVersion("1")
+                .endMetadata()
+                .withItems(client.pods().resource(free).get(), elsewhere, pinnedDb)
+                .build())
+        .always();
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/default/pods/pinned-elsewhere/eviction")
+        .andReturn(
+            201, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Success").build())
+        .once();
 
     // node-b takes over.
     harness.report(
@@ -182,6 +208,7 @@ class PairResourcesIT {
     await().atMost(T).until(() -> messages("pin", "Evicted").size() == 1);
     assertThat(messages("pin", "Evicted").get(0)).contains("default/pinned-db");
     assertThat(client.pods().resource(free).get()).isNotNull();
+    assertThat(messages("pin", "Evicted")).noneMatch(m -> m.contains("pinned-elsewhere"));
   }
 
   private static List<String> messages(String pair, String reason) {
@@ -192,24 +219,24 @@ class PairResourcesIT {
   }
 
   private static Pod pod(String name, String node, Map<String, String> nodeSelector) {
-    return client
-        .pods()
-        .resource(
-            new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("default")
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .withNodeSelector(nodeSelector)
-                .addNewContainer()
-                .withName("main")
-                .withImage("postgres")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
+    return client.pods().resource(newPod(name, node, nodeSelector)).create();
+  }
+
+  private static Pod newPod(String name, String node, Map<String, String> nodeSelector) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .withNodeSelector(nodeSelector)
+        .addNewContainer()
+        .withName("main")
+        .withImage("postgres")
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   @Test
@@ -239,20 +266,23 @@ class PairResourcesIT {
 
   @Test
   void aPairOnTheApiServersNodeIsWarnedAbout() {
+    // What the API server publishes: an EndpointSlice named after its Service (no Endpoints).
     client
-        .endpoints()
+        .discovery()
+        .v1()
+        .endpointSlices()
         .inNamespace("default")
         .resource(
-            new EndpointsBuilder()
+            new EndpointSliceBuilder()
                 .withNewMetadata()
                 .withName("kubernetes")
                 .withNamespace("default")
+                .addToLabels("kubernetes.io/service-name", "kubernetes")
                 .endMetadata()
-                .addNewSubset()
-                .addNewAddress()
-                .withIp("192.0.2.12")
-                .endAddress()
-                .endSubset()
+                .withAddressType("IPv4")
+                .addNewEndpoint()
+                .withAddresses("192.0.2.12")
+                .endEndpoint()
                 .build())
         .create();
     try {
@@ -268,7 +298,13 @@ class PairResourcesIT {
           .contains("node-b");
       await().atMost(T).until(() -> reasons("fate").contains(StatusAggregator.WITNESS_SHARES_FATE));
     } finally {
-      client.endpoints().inNamespace("default").withName("kubernetes").delete();
+      client
+          .discovery()
+          .v1()
+          .endpointSlices()
+          .inNamespace("default")
+          .withName("kubernetes")
+          .delete();
     }
   }
 

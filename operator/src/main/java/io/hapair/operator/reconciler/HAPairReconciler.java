@@ -1,9 +1,9 @@
 package io.hapair.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
@@ -85,7 +85,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private InformerEventSource<HAPairNode, HAPair> reports;
   private InformerEventSource<Lease, HAPair> witnessLeases;
   private InformerEventSource<Secret, HAPair> pairSecrets;
-  private InformerEventSource<Endpoints, HAPair> apiServer;
+  private InformerEventSource<EndpointSlice, HAPair> apiServer;
 
   public HAPairReconciler(
       Clock clock, KubernetesClient client, String installNamespace, InstallPolicy policy) {
@@ -151,7 +151,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     pairSecrets = new InformerEventSource<>(secretConfig, context);
     // Where the API server runs; any change re-evaluates every pair's WitnessSharesFate.
     var apiConfig =
-        InformerEventSourceConfiguration.from(Endpoints.class, HAPair.class)
+        InformerEventSourceConfiguration.from(EndpointSlice.class, HAPair.class)
             .withNamespaces(Set.of(ApiServerPlacement.NAMESPACE))
             .withFieldSelector(
                 new FieldSelector(
@@ -193,12 +193,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
           new PairFacts(
               reported,
               witnessProblems,
-              ApiServerPlacement.pairNodesServingTheApi(
-                  pair,
-                  cluster,
-                  apiServer
-                      .get(new ResourceID(ApiServerPlacement.NAME, ApiServerPlacement.NAMESPACE))
-                      .orElse(null)),
+              ApiServerPlacement.pairNodesServingTheApi(pair, cluster, apiServer.list().toList()),
               currentByGroup(pair),
               rollbacks);
     }

@@ -99,9 +99,10 @@ public final class WorkloadPinning {
   /** Evicts the pods on {@code nodeName} that must run on the primary. */
   private List<String> evictPinned(HAPair pair, String key, String nodeName) {
     List<String> evicted = new ArrayList<>();
-    // Only after a role change, so a full list is affordable; the node is matched here rather
-    // than by a field selector, which fabric8's mock server does not implement.
-    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+    // The API server selects the node's pods; the node is checked again here, for a server (or
+    // fabric8's mock) that ignores the field selector.
+    List<Pod> pods =
+        client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).list().getItems();
     for (Pod pod : pods) {
       if (!Objects.equals(nodeName, pod.getSpec().getNodeName()) || !pinnedToPrimary(pod, key)) {
         continue;
