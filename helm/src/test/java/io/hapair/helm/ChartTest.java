@@ -198,9 +198,11 @@ class ChartTest {
     assertThat(resources(cluster)).containsExactlyInAnyOrder("hapairs", "events");
     // In the install namespace: Secrets read-only, Leases compare-and-swap only (the operator
     // creates them, so an agent can never recreate a deleted witness record at a lower epoch).
-    assertThat(verbs(local, "", "secrets")).containsExactly("get", "list", "watch");
+    // Secrets by name only: no list or watch of what else the namespace holds.
+    assertThat(verbs(local, "", "secrets")).containsExactly("get");
     assertThat(verbs(local, "coordination.k8s.io", "leases")).containsExactly("get", "update");
-    assertThat(verbs(local, "hapair.io", "hapairnodes")).contains("create", "delete");
+    assertThat(verbs(local, "hapair.io", "hapairnodes"))
+        .containsExactlyInAnyOrder("get", "create", "update", "delete");
     assertThat(cluster)
         .noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
     assertThat(local).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
