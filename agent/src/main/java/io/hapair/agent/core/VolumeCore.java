@@ -84,6 +84,13 @@ public final class VolumeCore {
         && Leases.valid(c.leaseGranted, c.leaseUntil, now);
   }
 
+  /** Whether this primary replicates to a connected secondary (for status and tests). */
+  public boolean replicating() {
+    return c.role == Role.PRIMARY
+        && primary.peerState == PrimaryPath.PeerState.CONNECTED
+        && c.linked();
+  }
+
   /** Whether the link connector should offer a new link session. */
   public boolean wantsLink() {
     return c.started

@@ -21,8 +21,8 @@ final class HistoryChecker {
   /** Writes acknowledged without FUA, not yet covered by a flush: value per block. */
   private final Map<Integer, Long> uncovered = new HashMap<>();
 
-  /** When the answer of the write in {@link #uncovered} was sent. */
-  private final Map<Integer, Long> uncoveredRepliedAt = new HashMap<>();
+  /** When the write in {@link #uncovered} was invoked. */
+  private final Map<Integer, Long> uncoveredInvokedAt = new HashMap<>();
 
   private final Map<Long, String> primaryOfEpoch = new HashMap<>();
   final List<String> violations = new ArrayList<>();
@@ -34,12 +34,13 @@ final class HistoryChecker {
   }
 
   /**
-   * A write's answer arrived; {@code repliedAt} is when the node sent it. One sent before a crash
-   * that may lose volatile writes is only as good as its durability.
+   * A write's answer arrived from node {@code by}; {@code replicated} says whether its peer had it
+   * too (protocol C, connected). A node must hold it unless it lost power after the write was
+   * invoked (its cache held it); a write answered alone is only on the node that answered it.
    */
-  void writeAcked(int block, long value, boolean fua, long repliedAt) {
+  void writeAcked(int block, long value, boolean fua, long invokedAt, int by, boolean replicated) {
     for (int n = 0; n < 2; n++) {
-      if (fua || repliedAt > lastLossAt[n]) {
+      if ((n == by || replicated || fua) && (fua || invokedAt > lastLossAt[n])) {
         ackFloor[n][block] = Math.max(ackFloor[n][block], value);
       }
     }
@@ -48,7 +49,7 @@ final class HistoryChecker {
     } else {
       if (value > uncovered.getOrDefault(block, 0L)) {
         uncovered.put(block, value);
-        uncoveredRepliedAt.put(block, repliedAt);
+        uncoveredInvokedAt.put(block, invokedAt);
       }
     }
   }
@@ -65,14 +66,14 @@ final class HistoryChecker {
   void flushAcked(int n, Map<Integer, Long> covered) {
     covered.forEach(
         (b, v) -> {
-          if (uncoveredRepliedAt.getOrDefault(b, Long.MAX_VALUE) <= lastLossAt[n]
+          if (uncoveredInvokedAt.getOrDefault(b, Long.MAX_VALUE) <= lastLossAt[n]
               && uncovered.getOrDefault(b, 0L).equals(v)) {
             return;
           }
           durableFloor[b] = Math.max(durableFloor[b], v);
           if (uncovered.getOrDefault(b, 0L) <= v) {
             uncovered.remove(b);
-            uncoveredRepliedAt.remove(b);
+            uncoveredInvokedAt.remove(b);
           }
         });
   }
@@ -84,7 +85,16 @@ final class HistoryChecker {
   }
 
   long[] floorsAtInvoke(int n) {
-    return ackFloor[n].clone();
+    long[] floors = new long[durableFloor.length];
+    for (int b = 0; b < floors.length; b++) {
+      floors[b] = floor(n, b);
+    }
+    return floors;
+  }
+
+  /** The newest write of block {@code b} that node {@code n} must hold. */
+  private long floor(int n, int b) {
+    return Math.max(ackFloor[n][b], durableFloor[b]);
   }
 
   void readReturned(long at, String node, int block, long value, long floor) {
@@ -110,7 +120,7 @@ final class HistoryChecker {
     }
     for (int b = 0; b < durableFloor.length; b++) {
       long has = disk.value(b);
-      if (has < ackFloor[n][b]) {
+      if (has < floor(n, b)) {
         violations.add(
             at / Sim.MS
                 + " ms: "
@@ -118,7 +128,7 @@ final class HistoryChecker {
                 + " serves epoch "
                 + epoch
                 + " without acknowledged write "
-                + ackFloor[n][b]
+                + floor(n, b)
                 + " of block "
                 + b
                 + " (has "
@@ -132,13 +142,13 @@ final class HistoryChecker {
   /** The witness now lists a secondary as current: it must hold every acknowledged write. */
   void listedUpToDate(long at, int n, String node, SimDisk disk) {
     for (int b = 0; b < durableFloor.length; b++) {
-      if (disk.value(b) < ackFloor[n][b]) {
+      if (disk.value(b) < floor(n, b)) {
         violations.add(
             at / Sim.MS
                 + " ms: the witness lists "
                 + node
                 + " as up to date, but it lacks acknowledged write "
-                + ackFloor[n][b]
+                + floor(n, b)
                 + " of block "
                 + b
                 + " (has "

@@ -31,6 +31,8 @@ final class Sim {
   static final long END = FAULT_PHASE + LIVENESS_BOUND;
   static final long AFTER_LIVE = 500 * MS;
   static final String PAIR = "pair-uid";
+  static final int BUDGET_MAX = 3;
+  static final long BUDGET_WINDOW = 2_000 * MS;
 
   static final boolean VERBOSE = Boolean.getBoolean("sim.verbose");
 
@@ -72,6 +74,7 @@ final class Sim {
     boolean vip;
     long vipSince;
     final List<Long> activations = new ArrayList<>();
+    long lastEpoch;
 
     Node(int idx, String name, DurableState meta) {
       this.idx = idx;
@@ -117,8 +120,8 @@ final class Sim {
         150 * MS,
         250 * MS,
         80 * MS,
-        3,
-        2_000 * MS,
+        BUDGET_MAX,
+        BUDGET_WINDOW,
         true,
         ids::nextLong,
         bugs);
@@ -152,6 +155,11 @@ final class Sim {
 
   long events() {
     return events;
+  }
+
+  /** How many times the role moved in this run (promotions after the first). */
+  long takeovers() {
+    return Math.max(0, witness.record.epoch() - 2);
   }
 
   String trace() {
@@ -304,8 +312,14 @@ final class Sim {
       note(n.name + " takes the VIP, epoch " + v.epoch());
       n.vip = true;
       n.vipSince = now;
-      if (n.activations.isEmpty() || n.activations.get(n.activations.size() - 1) != v.epoch()) {
-        n.activations.add(v.epoch());
+      if (v.epoch() != n.lastEpoch) {
+        n.lastEpoch = v.epoch();
+        n.activations.add(now);
+        long recent = n.activations.stream().filter(t -> now - t < BUDGET_WINDOW).count();
+        if (recent > BUDGET_MAX) {
+          checker.violations.add(
+              now / MS + " ms: " + n.name + " changed role " + recent + " times in one window");
+        }
       }
       checker.startsServing(now, n.idx, n.name, v.epoch(), n.disk);
     } else if (c instanceof Command.ReleaseVip v) {

@@ -24,7 +24,8 @@ final class SimClient {
       boolean fua,
       long[] floors,
       Map<Integer, Long> covers,
-      Sim.Node node) {}
+      Sim.Node node,
+      long invokedAt) {}
 
   private final Sim sim;
   private final Map<Long, Op> inFlight = new HashMap<>();
@@ -51,7 +52,8 @@ final class SimClient {
     long request = nextRequest++;
     if (roll < 10) {
       inFlight.put(
-          request, new Op('F', 0, 0, null, false, null, sim.checker.flushInvoked(), target));
+          request,
+          new Op('F', 0, 0, null, false, null, sim.checker.flushInvoked(), target, sim.now));
       send(target, new Event.ClientFlush(request), request);
       return;
     }
@@ -74,11 +76,11 @@ final class SimClient {
         data.putLong(values[i]);
       }
       boolean fua = sim.rnd.nextInt(10) < 3;
-      inFlight.put(request, new Op('W', block, count, values, fua, null, null, target));
+      inFlight.put(request, new Op('W', block, count, values, fua, null, null, target, sim.now));
       send(target, new Event.ClientWrite(request, offset, data.array(), fua), request);
     } else {
       long[] floors = sim.checker.floorsAtInvoke(target.idx);
-      inFlight.put(request, new Op('R', block, count, null, false, floors, null, target));
+      inFlight.put(request, new Op('R', block, count, null, false, floors, null, target, sim.now));
       send(target, new Event.ClientRead(request, offset, count * SimDisk.BLOCK), request);
     }
   }
@@ -101,11 +103,11 @@ final class SimClient {
   /** A reply left a node; it arrives unless the client has stopped reading. */
   void reply(Sim.Node from, Command.Reply r) {
     long arrival = Math.max(sim.now + sim.latency(), stuckUntil);
-    long sent = sim.now;
-    sim.after(arrival - sim.now, () -> arrived(from, r, sent));
+    boolean replicated = from.core.replicating();
+    sim.after(arrival - sim.now, () -> arrived(from, r, replicated));
   }
 
-  private void arrived(Sim.Node from, Command.Reply r, long sent) {
+  private void arrived(Sim.Node from, Command.Reply r, boolean replicated) {
     Op op = inFlight.get(r.request());
     if (op == null || op.node != from) {
       return;
@@ -131,7 +133,8 @@ final class SimClient {
     switch (op.kind) {
       case 'W' -> {
         for (int i = 0; i < op.count; i++) {
-          sim.checker.writeAcked(op.block + i, op.values[i], op.fua, sent);
+          sim.checker.writeAcked(
+              op.block + i, op.values[i], op.fua, op.invokedAt, from.idx, replicated);
         }
       }
       case 'F' -> sim.checker.flushAcked(from.idx, op.covers);

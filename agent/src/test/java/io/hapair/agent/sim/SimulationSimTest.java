@@ -23,6 +23,8 @@ class SimulationSimTest {
     long count = one != null ? 1 : Long.getLong("sim.seeds", 2_000);
     List<String> failures = new ArrayList<>();
     long events = 0;
+    long takeovers = 0;
+    long withTakeover = 0;
     long started = System.nanoTime();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpuStarted = threads.getCurrentThreadCpuTime();
@@ -30,6 +32,8 @@ class SimulationSimTest {
       Sim sim = new Sim(seed, Set.of());
       List<String> violations = sim.run();
       events += sim.events();
+      takeovers += sim.takeovers();
+      withTakeover += sim.takeovers() > 0 ? 1 : 0;
       if (!violations.isEmpty()) {
         failures.add("seed " + seed + ": " + violations.get(0) + "\n" + sim.trace());
       }
@@ -40,6 +44,9 @@ class SimulationSimTest {
         "simulated %d seeds from %d, %d events, in %.1f s (%.1f s of CPU): %.0f seeds/s,"
             + " %.0f seeds per CPU second%n",
         count, first, events, seconds, cpu, count / seconds, count / cpu);
+    System.out.printf(
+        "%d runs moved the role at least once after the first promotion, %d moves in all%n",
+        withTakeover, takeovers);
     assertThat(failures).as("replay one with -Dsim.seed=N").isEmpty();
   }
 }
