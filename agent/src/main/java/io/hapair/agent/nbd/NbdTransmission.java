@@ -1,9 +1,12 @@
 package io.hapair.agent.nbd;
 
+import io.hapair.common.Daemons;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,8 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The transmission phase: requests are read in order on this thread and complete out of order;
- * replies are written one at a time. The number of requests in flight per connection is bounded, so
- * a client that sends faster than the volume completes is slowed down, not buffered.
+ * replies are written by the connection's own writer thread, in the order they are ready. A
+ * completion only queues its reply, so a client that stops reading stalls its own connection and
+ * nothing else: never the volume's threads, its lock, its lease or a takeover. The number of
+ * requests in flight per connection is bounded, so a client that sends faster than the volume
+ * completes (or reads slower) is slowed down, not buffered.
  */
 final class NbdTransmission {
   private static final Logger log = LoggerFactory.getLogger(NbdTransmission.class);
@@ -24,8 +30,12 @@ final class NbdTransmission {
   private final String logPrefix;
   private final String client;
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private final Object replyLock = new Object();
+  private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
   private volatile IOException replyFailure;
+
+  private record Reply(long cookie, int error, byte[] data) {}
+
+  private static final Reply END = new Reply(0, 0, null);
 
   NbdTransmission(
       NbdConnection c, NbdExport export, NbdMeters meters, String logPrefix, String client) {
@@ -37,6 +47,7 @@ final class NbdTransmission {
   }
 
   void run() throws IOException {
+    Thread writer = Daemons.start("nbd-replies-" + client, this::writeReplies);
     try {
       while (true) {
         if (replyFailure != null) {
@@ -63,13 +74,20 @@ final class NbdTransmission {
           inFlight.release(); // the request died before anything could reply to it
           throw e;
         }
-        if (c.in.available() == 0) {
-          flushReplies(); // nothing more queued by the client: send what this thread wrote
-        }
       }
     } finally {
       // Let requests already accepted finish (bounded), so their outcome is not lost locally.
       drain();
+      replies.add(END);
+      joinBounded(writer);
+    }
+  }
+
+  private static void joinBounded(Thread writer) {
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -121,17 +139,17 @@ final class NbdTransmission {
     ByteBuffer data = ByteBuffer.allocate(length);
     try {
       export.read(offset, data);
-      reply(cookie, 0, data.array(), false);
+      reply(cookie, 0, data.array());
     } catch (ExportUnavailableException e) {
-      reply(cookie, Nbd.ESHUTDOWN, null, false);
+      reply(cookie, Nbd.ESHUTDOWN, null);
     } catch (IOException e) {
       log.warn("{}: read at {} for {} failed: {}", logPrefix, offset, client, e.toString());
-      reply(cookie, Nbd.EIO, null, false);
+      reply(cookie, Nbd.EIO, null);
     }
   }
 
   private void complete(long cookie, CompletableFuture<Void> operation) {
-    operation.whenComplete((ok, failure) -> reply(cookie, errorOf(failure), null, true));
+    operation.whenComplete((ok, failure) -> reply(cookie, errorOf(failure), null));
   }
 
   private int errorOf(Throwable failure) {
@@ -146,45 +164,52 @@ final class NbdTransmission {
     return Nbd.EIO;
   }
 
+  /** Queues one simple reply for the writer; never blocks (completions run under core state). */
   private void reply(long cookie, int error, byte[] data) {
-    reply(cookie, error, data, false);
+    replies.add(new Reply(cookie, error, data));
   }
 
   /**
-   * Writes one simple reply; a node that may no longer serve answers ESHUTDOWN instead. Replies
-   * written on the session thread are flushed when the client has nothing more queued.
+   * The writer: one reply at a time, flushed when no other is ready; a node that may no longer
+   * serve answers ESHUTDOWN instead. Each written reply frees its place in flight.
    */
-  private void reply(long cookie, int error, byte[] data, boolean flush) {
-    int code = error == 0 && !export.mayServe() ? Nbd.ESHUTDOWN : error;
-    if (code != 0) {
-      meters.errors(code).increment();
-    }
-    try {
-      synchronized (replyLock) {
-        c.out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
-        c.out.writeInt(code);
-        c.out.writeLong(cookie);
-        if (code == 0 && data != null) {
-          c.out.write(data);
-        }
-        if (flush) {
-          c.out.flush();
-        }
+  private void writeReplies() {
+    while (true) {
+      Reply r;
+      try {
+        r = replies.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
-    } catch (IOException e) {
-      replyFailure = e;
-    } finally {
-      inFlight.release();
+      if (r == END) {
+        return;
+      }
+      try {
+        if (replyFailure == null) {
+          write(r);
+          if (replies.isEmpty()) {
+            c.out.flush();
+          }
+        }
+      } catch (IOException e) {
+        replyFailure = e;
+      } finally {
+        inFlight.release();
+      }
     }
   }
 
-  private void flushReplies() {
-    try {
-      synchronized (replyLock) {
-        c.out.flush();
-      }
-    } catch (IOException e) {
-      replyFailure = e;
+  private void write(Reply r) throws IOException {
+    int code = r.error() == 0 && !export.mayServe() ? Nbd.ESHUTDOWN : r.error();
+    if (code != 0) {
+      meters.errors(code).increment();
+    }
+    c.out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
+    c.out.writeInt(code);
+    c.out.writeLong(r.cookie());
+    if (code == 0 && r.data() != null) {
+      c.out.write(r.data());
     }
   }
 
