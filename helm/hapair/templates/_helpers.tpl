@@ -63,3 +63,17 @@ app.kubernetes.io/component: agent
 {{- .Release.Namespace -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Where the agent's /metrics, /healthz and /readyz listen (trust.agentMetricsBind). */}}
+{{- define "hapair.agentMetricsHost" -}}
+{{- if eq .Values.trust.agentMetricsBind "loopback" -}}
+{{- if .Values.metrics.podMonitor.enabled -}}
+{{- fail "trust.agentMetricsBind loopback cannot be scraped by a PodMonitor: use hostIP, or turn metrics.podMonitor off" -}}
+{{- end -}}
+127.0.0.1
+{{- else if eq .Values.trust.agentMetricsBind "all" -}}
+0.0.0.0
+{{- else -}}
+$(HOST_IP)
+{{- end -}}
+{{- end -}}

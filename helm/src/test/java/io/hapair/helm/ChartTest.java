@@ -91,7 +91,7 @@ class ChartTest {
             "--node=$(NODE_NAME)",
             "--namespace=$(POD_NAMESPACE)",
             "--state-dir=/var/lib/hapair",
-            "--metrics=0.0.0.0:9796",
+            "--metrics=$(HOST_IP):9796",
             "--serve-namespace=" + Chart.NAMESPACE);
     assertThat(container.getEnv())
         .anySatisfy(
@@ -255,7 +255,7 @@ class ChartTest {
     assertThat(agentContainer.getArgs())
         .contains(
             "--state-dir=/srv/hapair",
-            "--metrics=0.0.0.0:19796",
+            "--metrics=$(HOST_IP):19796",
             "--serve-namespace=databases",
             "--serve-namespace=queues",
             "--allow-commands",

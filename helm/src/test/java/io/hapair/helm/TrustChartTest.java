@@ -80,4 +80,49 @@ class TrustChartTest {
     assertThatThrownBy(() -> template("trust:", "  servedNamespaces: [Bad_Namespace]"))
         .hasMessageMatching("(?s).*trust[./]servedNamespaces[./]0.*");
   }
+
+  @Test
+  void theAgentsMetricsListenOnTheNodesInternalAddressByDefault() throws IOException {
+    Container agent = agentContainer(render());
+
+    assertThat(agent.getArgs()).contains("--metrics=$(HOST_IP):9796");
+    assertThat(agent.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("HOST_IP");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.hostIP");
+            });
+    // The probes go to the pod's address, which on the host network is the node's.
+    assertThat(agent.getLivenessProbe().getHttpGet().getHost()).isNull();
+  }
+
+  @Test
+  void onLoopbackTheProbesFollowAndNoPodMonitorIsAllowed() throws IOException {
+    Container agent = agentContainer(render("trust:", "  agentMetricsBind: loopback"));
+
+    assertThat(agent.getArgs()).contains("--metrics=127.0.0.1:9796");
+    assertThat(agent.getLivenessProbe().getHttpGet().getHost()).isEqualTo("127.0.0.1");
+    assertThat(agent.getReadinessProbe().getHttpGet().getHost()).isEqualTo("127.0.0.1");
+    assertThatThrownBy(
+            () ->
+                template(
+                    "trust:",
+                    "  agentMetricsBind: loopback",
+                    "metrics:",
+                    "  podMonitor:",
+                    "    enabled: true"))
+        .hasMessageContaining("cannot be scraped by a PodMonitor");
+  }
+
+  @Test
+  void allAddressesIsAnExplicitChoice() throws IOException {
+    assertThat(agentContainer(render("trust:", "  agentMetricsBind: all")).getArgs())
+        .contains("--metrics=0.0.0.0:9796");
+    assertThatThrownBy(() -> template("trust:", "  agentMetricsBind: everywhere"))
+        .hasMessageContaining("agentMetricsBind");
+  }
+
+  private static Container agentContainer(Chart.Rendered rendered) {
+    return container(rendered.get(DaemonSet.class, "hapair-agent").getSpec().getTemplate());
+  }
 }
