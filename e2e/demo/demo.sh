@@ -5,6 +5,7 @@
 # for the virtual IP is recorded on the client's side and checked. Needs root. Everything it
 # creates is removed at the end.
 #   demo.sh [scenario]
+#   postgres [fault]  PostgreSQL on the group's replicated filesystem (e2e/demo/postgres.sh)
 #   kill            (default) the primary's agent gets SIGKILL; the secondary takes over
 #   stop            the primary's agent is frozen (SIGSTOP) for 3 s, longer than its lease, then
 #                   resumed: it must step down, never answer again, and resync as secondary
@@ -44,6 +45,8 @@
 set -euo pipefail
 SCENARIO=${1:-kill}
 cd "$(dirname "$0")/../.."
+# PostgreSQL on the replicated filesystem: its own script (demo.sh postgres [node-dies|agent-kill|switchover]).
+[ "$SCENARIO" = postgres ] && exec e2e/demo/postgres.sh "${@:2}"
 . e2e/lib/lan.sh
 
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (it creates network namespaces)" >&2; exit 1; }
