@@ -8,7 +8,9 @@
 #   node-dies   (default) every process of node-a killed (agent, qemu-storage-daemon, PostgreSQL)
 #               and its link down: node-b takes over, replays the journal and recovers PostgreSQL
 #   agent-kill  node-a's agent alone killed (SIGKILL): PostgreSQL on node-a survives but cannot
-#               commit anything (its disk was the agent); node-b takes over
+#               commit anything (its disk was the agent); node-b takes over. NOT WORKING YET on
+#               one machine: both "nodes" share one PID namespace, so node-b's PostgreSQL finds
+#               node-a's live postmaster PID in postmaster.pid and refuses to start
 #   switchover  hapair-agent ctl switchover node-b on node-a: PostgreSQL stopped, unmounted,
 #               handed over, mounted and started on node-b
 set -euo pipefail

@@ -21,7 +21,6 @@ class PostgresDemoIT {
   @ParameterizedTest(name = "postgres {0}")
   @CsvSource({
     "node-dies, took over from node-a",
-    "agent-kill, took over from node-a",
     "switchover, took the handed-over role"
   })
   void everyAcknowledgedCommitSurvives(String fault, String takeover) throws Exception {
