@@ -19,10 +19,7 @@ class PostgresDemoIT {
   private static final Path DEMO = Path.of("demo/demo.sh").toAbsolutePath();
 
   @ParameterizedTest(name = "postgres {0}")
-  @CsvSource({
-    "node-dies, took over from node-a",
-    "switchover, took the handed-over role"
-  })
+  @CsvSource({"node-dies, took over from node-a", "switchover, took the handed-over role"})
   void everyAcknowledgedCommitSurvives(String fault, String takeover) throws Exception {
     Process id = new ProcessBuilder("id", "-u").start();
     id.waitFor(5, TimeUnit.SECONDS);
