@@ -37,6 +37,7 @@ class OperatorHealthIT {
                 Set.of(),
                 "hapair-system",
                 "hapair-agent",
+                MockCluster.EXAMPLES_ALLOWED,
                 false),
             new Metrics() {});
 
