@@ -74,6 +74,7 @@ stateDir: $work/state-$node
 keyFile: $work/pair.key
 witness: $NET.3:7799
 witnessTimeout: 5s
+allowCommands: true  # the hooks that start and stop PostgreSQL are commands
 metrics: "off"
 spec:
   nodes:
