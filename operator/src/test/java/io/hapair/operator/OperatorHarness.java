@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.v1alpha1.Condition;
@@ -12,6 +13,7 @@ import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairNodeSpec;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
+import io.hapair.api.witness.WitnessLease;
 import io.hapair.operator.status.Conditions;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -34,6 +36,10 @@ final class OperatorHarness {
 
   final KubernetesClient client;
   final Operator operator;
+
+  /** Every object written during the run, checked against a real API server's rules at stop. */
+  private final ApiRulesWatch apiRules;
+
   private final Map<String, AtomicInteger> reconciles = new ConcurrentHashMap<>();
 
   OperatorHarness(KubernetesMockServer server, KubernetesClient client) {
@@ -46,6 +52,7 @@ final class OperatorHarness {
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, Metrics metrics) {
     this.client = client;
     MockCluster.prepare(server, client);
+    apiRules = ApiRulesWatch.start(client);
     addNode("node-a", "192.0.2.11");
     addNode("node-b", "192.0.2.12");
     addNode("node-c", "192.0.2.13");
@@ -120,8 +127,37 @@ final class OperatorHarness {
     status.setUpdated(java.time.Instant.now().toString());
     status.setGroups(List.of(group));
     report.setStatus(status);
+    advanceLease(pair, node, group);
     client.resource(report).createOr(existing -> existing.update());
     client.resource(report).updateStatus();
+  }
+
+  /**
+   * A report of epoch E follows the agent's witness swap to E, as in a cluster: moves the group's
+   * Lease to E first (its primary, if the report is a primary's), never back.
+   */
+  private void advanceLease(String pair, String node, GroupReport group) {
+    Lease lease =
+        client
+            .leases()
+            .inNamespace(INSTALL_NAMESPACE)
+            .withName(WitnessLease.name(NAMESPACE, pair, group.getName()))
+            .get();
+    long epoch = group.getHighestEpoch() == null ? 0 : group.getHighestEpoch();
+    if (lease == null) {
+      return;
+    }
+    WitnessLease.Fields now = WitnessLease.read(lease);
+    if (now.epoch() >= epoch) {
+      return;
+    }
+    String primary = "Primary".equals(group.getRole()) ? node : now.primary();
+    client
+        .resource(
+            WitnessLease.write(
+                lease,
+                new WitnessLease.Fields(now.pairUid(), epoch, primary, now.upToDate(), null)))
+        .update();
   }
 
   /** One group as a node reports it, its disk UpToDate. */
@@ -139,8 +175,11 @@ final class OperatorHarness {
     return g;
   }
 
+  /** Stops the operator; fails if anything written during the run breaks the API server's rules. */
   void stop() {
     operator.stop();
+    apiRules.close();
+    apiRules.assertNone();
   }
 
   private final class CountingMetrics implements Metrics {

@@ -13,10 +13,15 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.hapair.api.spec.NodeLabels;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
+import io.hapair.api.v1alpha1.HAPairNode;
+import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.witness.WitnessLease;
 import io.hapair.common.tls.PairCertificates;
+import io.hapair.operator.reconciler.HAPairReconciler;
 import io.hapair.operator.status.Conditions;
 import io.hapair.operator.status.StatusAggregator;
 import java.io.ByteArrayInputStream;
@@ -52,7 +57,11 @@ class PairResourcesIT {
   }
 
   Secret secret(String pair) {
-    return client.secrets().inNamespace(INSTALL).withName("hapair-default-" + pair).get();
+    return client
+        .secrets()
+        .inNamespace(INSTALL)
+        .withName(PairObjects.secretName("default", pair))
+        .get();
   }
 
   Lease lease(String pair, String group) {
@@ -262,6 +271,134 @@ class PairResourcesIT {
         .until(() -> "True".equals(condition("queue", StatusAggregator.WITNESS_UNREACHABLE)));
     assertThat(lease("queue", "queue")).isNull();
     assertThat(reasons("queue")).contains(StatusAggregator.WITNESS_UNREACHABLE);
+  }
+
+  @Test
+  void aDeletedLeaseIsNotRecreatedEvenAfterBothAgentsStoppedAndTheirEpochsVanished() {
+    HAPair created = harness.create(harness.loadExample("active-passive.yaml", "jobs"));
+    String uid = created.getMetadata().getUid();
+    await().atMost(T).until(() -> lease("jobs", "jobs") != null);
+    harness.report(
+        uid, "jobs", "node-a", OperatorHarness.group("jobs", "Primary", 4, "Degraded", 0));
+    // The durable record of the epoch: an annotation the operator owns on the HAPair.
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                "jobs=4"
+                    .equals(
+                        harness
+                            .get("jobs")
+                            .getMetadata()
+                            .getAnnotations()
+                            .get("hapair.io/highest-epochs")));
+    HAPairNode report =
+        client
+            .resources(HAPairNode.class)
+            .inNamespace(INSTALL)
+            .withName(HAPairNode.nameFor("default", "jobs", "node-a"))
+            .get();
+    HAPairNodeStatus stopped = new HAPairNodeStatus();
+    stopped.setError("agent stopped");
+    stopped.setGroups(List.of());
+    report.setStatus(stopped);
+    client.resource(report).updateStatus();
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                harness.get("jobs").getStatus().getServiceGroups() == null
+                    || harness.get("jobs").getStatus().getServiceGroups().stream()
+                        .allMatch(g -> g.getEpoch() == null || g.getEpoch() == 0));
+
+    client.resource(lease("jobs", "jobs")).delete();
+    await()
+        .atMost(T)
+        .until(() -> "True".equals(condition("jobs", StatusAggregator.WITNESS_UNREACHABLE)));
+    assertThat(lease("jobs", "jobs")).isNull();
+  }
+
+  @Test
+  void theOperatorRestoresItsLabelsAndAnnotationWhenTheHAPairIsReplaced() {
+    HAPair created = harness.create(harness.loadExample("active-passive.yaml", "cache"));
+    harness.report(
+        created.getMetadata().getUid(),
+        "cache",
+        "node-a",
+        OperatorHarness.group("cache", "Primary", 2, "Degraded", 0));
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                harness.get("cache").getMetadata().getLabels() != null
+                    && harness
+                        .get("cache")
+                        .getMetadata()
+                        .getLabels()
+                        .containsKey(NodeLabels.forNode("node-b"))
+                    && harness.get("cache").getMetadata().getAnnotations() != null
+                    && harness
+                        .get("cache")
+                        .getMetadata()
+                        .getAnnotations()
+                        .containsKey("hapair.io/highest-epochs"));
+    Map<String, String> labels = harness.get("cache").getMetadata().getLabels();
+
+    // kubectl replace (or a GitOps sync) with the manifest as the user wrote it.
+    HAPair replaced = harness.get("cache");
+    replaced.getMetadata().setLabels(null);
+    replaced.getMetadata().setAnnotations(null);
+    client.resource(replaced).update();
+
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                labels.equals(harness.get("cache").getMetadata().getLabels())
+                    && harness.get("cache").getMetadata().getAnnotations() != null
+                    && "cache=2"
+                        .equals(
+                            harness
+                                .get("cache")
+                                .getMetadata()
+                                .getAnnotations()
+                                .get("hapair.io/highest-epochs")));
+  }
+
+  @Test
+  void aForcedPromotionThatHappenedAtTheWitnessIsReportedAndRecordedEvenFromAStaleReport() {
+    HAPair created = harness.create(harness.loadExample("active-passive.yaml", "logs"));
+    String uid = created.getMetadata().getUid();
+    await().atMost(T).until(() -> lease("logs", "logs") != null);
+    harness.report(
+        uid, "logs", "node-a", OperatorHarness.group("logs", "Primary", 1, "Degraded", 0));
+    harness.report(
+        uid, "logs", "node-b", OperatorHarness.group("logs", "Secondary", 1, "Degraded", 0));
+    HAPair asking = harness.get("logs");
+    asking
+        .getMetadata()
+        .getAnnotations()
+        .put("hapair.io/force-promote", "node=node-b lose-writes-of=node-a since-epoch=1");
+    client.resource(asking).update();
+
+    // node-b's agent swaps the record (epoch 2, node-b); its report says epoch 2 seen, not yet
+    // primary: judged from that report alone, the statement "since-epoch=1" looks wrong.
+    Lease record = lease("logs", "logs");
+    client
+        .resource(
+            WitnessLease.write(
+                record,
+                new WitnessLease.Fields(uid, 2, "node-b", java.util.Set.of("node-b"), null)))
+        .update();
+    harness.report(
+        uid, "logs", "node-b", OperatorHarness.group("logs", "Secondary", 2, "Degraded", 0));
+
+    await()
+        .atMost(T)
+        .until(() -> "True".equals(condition("logs", HAPairReconciler.FORCED_PROMOTION)));
+    assertThat(reasons("logs")).contains("ForcePromoted").doesNotContain("ForcePromoteRefused");
+    assertThat(harness.get("logs").getMetadata().getAnnotations())
+        .doesNotContainKey("hapair.io/force-promote");
   }
 
   @Test

@@ -29,6 +29,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -357,6 +359,18 @@ public final class KubeAgent implements Closeable {
     if (target.equals(settings.node()) || target.equals(switchoversAsked.put(key, target))) {
       return;
     }
+    String seenAt =
+        pair.getMetadata().getAnnotations().get(PairObjects.SWITCHOVER_SEEN_AT_ANNOTATION);
+    if (seenAt != null && expired(seenAt)) {
+      // An old request (found at start after a restart, or outliving its deadline): never acted on.
+      log.warn(
+          "pair {} node {}: switchover to {} asked at {} is past its deadline: ignored",
+          key,
+          settings.node(),
+          target,
+          seenAt);
+      return;
+    }
     log.info("pair {} node {}: switchover to {} asked", key, settings.node(), target);
     current
         .runner
@@ -372,6 +386,15 @@ public final class KubeAgent implements Closeable {
                     failure.getMessage());
               }
             });
+  }
+
+  /** Whether a request first seen at {@code seenAt} (RFC 3339) is past its deadline. */
+  private boolean expired(String seenAt) {
+    try {
+      return clock.instant().isAfter(Instant.parse(seenAt).plus(PairObjects.REQUEST_DEADLINE));
+    } catch (DateTimeParseException e) {
+      return false; // not the operator's stamp: the operator expires the request
+    }
   }
 
   private boolean namesThisNode(HAPair pair) {
@@ -412,7 +435,25 @@ public final class KubeAgent implements Closeable {
             .get();
     if (secret == null) {
       throw new IOException(
-          "Secret " + settings.namespace() + "/hapair-" + ns + "-" + name + " does not exist yet");
+          "Secret "
+              + settings.namespace()
+              + "/"
+              + PairObjects.secretName(ns, name)
+              + " does not exist yet");
+    }
+    String owner =
+        secret.getMetadata().getAnnotations() == null
+            ? null
+            : secret.getMetadata().getAnnotations().get(PairObjects.PAIR_UID);
+    if (!pair.getMetadata().getUid().equals(owner)) {
+      throw new IOException(
+          "Secret "
+              + settings.namespace()
+              + "/"
+              + PairObjects.secretName(ns, name)
+              + " belongs to pair UID "
+              + owner
+              + ", not this pair's: not using its keys");
     }
     Path dir = settings.stateDir().resolve(ns + "." + name);
     SecretFiles.Written files = SecretFiles.write(secret, dir);
@@ -437,7 +478,17 @@ public final class KubeAgent implements Closeable {
                 new KubernetesArbiter(
                     witnessClient,
                     settings.namespace(),
-                    WitnessLease.name(ns, name, group.name()),
+                    WitnessLease.resolve(
+                        lease ->
+                            witnessClient
+                                .leases()
+                                .inNamespace(settings.namespace())
+                                .withName(lease)
+                                .get(),
+                        ns,
+                        name,
+                        pair.getMetadata().getUid(),
+                        group.name()),
                     settings.witnessTimeout()),
             (peer, group) ->
                 highestEpochReported(ns, name, pair.getMetadata().getUid(), peer, group));

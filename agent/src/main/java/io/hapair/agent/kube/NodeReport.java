@@ -2,6 +2,7 @@ package io.hapair.agent.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairNodeSpec;
@@ -41,7 +42,7 @@ final class NodeReport {
                 HAPairNode.PAIR_LABEL,
                 HAPairNode.pairLabel(pairNs, pairName),
                 HAPairNode.NODE_LABEL,
-                node));
+                PairObjects.labelValue(node)));
     o.setSpec(new HAPairNodeSpec(pairNs, pairName, pair.getMetadata().getUid(), node));
     this.object = o;
   }
@@ -73,6 +74,7 @@ final class NodeReport {
   }
 
   private HAPairNode createOrTakeOver() {
+    removeLegacyReport();
     try {
       return client.resource(object).create();
     } catch (KubernetesClientException e) {
@@ -84,6 +86,25 @@ final class NodeReport {
       existing.setSpec(object.getSpec());
       existing.getMetadata().setLabels(object.getMetadata().getLabels());
       return client.resource(existing).update();
+    }
+  }
+
+  /** This node's report under the name from before hashing (an older agent's), if it is ours. */
+  private void removeLegacyReport() {
+    HAPairNodeSpec spec = object.getSpec();
+    HAPairNode legacy =
+        client
+            .resources(HAPairNode.class)
+            .inNamespace(object.getMetadata().getNamespace())
+            .withName(
+                PairObjects.legacyReportName(
+                    spec.getPairNamespace(), spec.getPairName(), spec.getNode()))
+            .get();
+    if (legacy != null
+        && legacy.getSpec() != null
+        && spec.getPairUid().equals(legacy.getSpec().getPairUid())
+        && spec.getNode().equals(legacy.getSpec().getNode())) {
+      client.resource(legacy).delete();
     }
   }
 

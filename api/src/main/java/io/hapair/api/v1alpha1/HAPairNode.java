@@ -8,11 +8,12 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.hapair.api.spec.PairObjects;
 
 /**
  * One node's facts about one pair, written by that node's agent only (one writer per object, as
  * MetalLB's ServiceL2Status and piraeus's satellite objects): the operator merges the two into the
- * HAPair's status. Lives in the install namespace, named {@code <namespace>.<pair>.<node>}.
+ * HAPair's status. Lives in the install namespace, named {@code <namespace>.<pair>.<node>-<hash>}.
  */
 @Group(HAPair.GROUP)
 @Version(HAPair.VERSION)
@@ -39,14 +40,14 @@ public class HAPairNode extends CustomResource<HAPairNodeSpec, HAPairNodeStatus>
   /** Label naming the node. */
   public static final String NODE_LABEL = "hapair.io/node";
 
-  /** The object's name for one pair and node. */
+  /** The object's name for one pair and node (see {@link PairObjects#reportName}). */
   public static String nameFor(String pairNamespace, String pairName, String node) {
-    return pairNamespace + "." + pairName + "." + node;
+    return PairObjects.reportName(pairNamespace, pairName, node);
   }
 
-  /** The value of {@link #PAIR_LABEL} for a pair (a label value allows dots). */
+  /** The value of {@link #PAIR_LABEL} for a pair (see {@link PairObjects#pairLabel}). */
   public static String pairLabel(String pairNamespace, String pairName) {
-    return pairNamespace + "." + pairName;
+    return PairObjects.pairLabel(pairNamespace, pairName);
   }
 
   @Override

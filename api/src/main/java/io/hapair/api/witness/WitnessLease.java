@@ -2,6 +2,7 @@ package io.hapair.api.witness;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPairNode;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * concurrency is the compare-and-swap. The operator creates it once; agents only update it.
  */
 public final class WitnessLease {
-  public static final String PAIR_UID = "hapair.io/pair-uid";
+  public static final String PAIR_UID = PairObjects.PAIR_UID;
   public static final String EPOCH = "hapair.io/epoch";
   public static final String UP_TO_DATE = "hapair.io/up-to-date";
   public static final String PAIR_LABEL = HAPairNode.PAIR_LABEL;
@@ -32,7 +33,29 @@ public final class WitnessLease {
 
   /** The Lease's name for one group of one pair. */
   public static String name(String pairNamespace, String pairName, String group) {
-    return "hapair-" + pairNamespace + "-" + pairName + "-" + group;
+    return PairObjects.leaseName(pairNamespace, pairName, group);
+  }
+
+  /**
+   * The name of a group's Lease as the operator and the agents both find it: the name from before
+   * names were hashed (issue 17) while a Lease there holds this pair's UID, so that agents of both
+   * versions share one record during an upgrade; otherwise {@link #name}.
+   *
+   * @param lookup reads a Lease in the install namespace by name (null if absent)
+   */
+  public static String resolve(
+      java.util.function.Function<String, Lease> lookup,
+      String pairNamespace,
+      String pairName,
+      String pairUid,
+      String group) {
+    String legacy = PairObjects.legacyLeaseName(pairNamespace, pairName, group);
+    Lease old = lookup.apply(legacy);
+    boolean ours =
+        old != null
+            && old.getMetadata().getAnnotations() != null
+            && pairUid.equals(old.getMetadata().getAnnotations().get(PAIR_UID));
+    return ours ? legacy : name(pairNamespace, pairName, group);
   }
 
   /** A new group's record: epoch 0, nobody primary, {@code upToDate} current. */
@@ -48,8 +71,14 @@ public final class WitnessLease {
         .withNamespace(namespace)
         .withName(name(pairNamespace, pairName, group))
         .withLabels(
-            Map.of(PAIR_LABEL, HAPairNode.pairLabel(pairNamespace, pairName), GROUP_LABEL, group))
+            Map.of(
+                PAIR_LABEL,
+                HAPairNode.pairLabel(pairNamespace, pairName),
+                GROUP_LABEL,
+                PairObjects.labelValue(group)))
         .withAnnotations(annotations(pairUid, 0, upToDate))
+        .addToAnnotations(PairObjects.PAIR_NAMESPACE, pairNamespace)
+        .addToAnnotations(PairObjects.PAIR_NAME, pairName)
         .endMetadata()
         .withNewSpec()
         .withHolderIdentity("")

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.agent.kube.KubeAgent;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairStatus;
@@ -178,7 +179,13 @@ class KubernetesModeIT {
     assertThat(agentB.volumes("default", "db")).isEmpty();
     assertThat(reports()).isEmpty();
     assertThat(lease()).isNull();
-    assertThat(client.secrets().inNamespace(INSTALL).withName("hapair-default-db").get()).isNull();
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(INSTALL)
+                .withName(PairObjects.secretName("default", "db"))
+                .get())
+        .isNull();
   }
 
   @Test

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hapair.api.spec.NodeLabels;
+import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.Condition;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
@@ -51,6 +53,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -67,6 +70,9 @@ import org.slf4j.LoggerFactory;
 public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private static final Logger log = LoggerFactory.getLogger(HAPairReconciler.class);
   static final String NODE_INDEX = "hapair.io/nodes";
+
+  /** Condition recording the last forced promotion, kept until the next one. */
+  public static final String FORCED_PROMOTION = "ForcedPromotion";
 
   /** How long a deleted pair waits for its agents to stop it before the rest is removed. */
   static final Duration AGENT_STOP_GRACE = Duration.ofMinutes(2);
@@ -172,11 +178,18 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   public UpdateControl<HAPair> reconcile(HAPair pair, Context<HAPair> context) {
     List<ClusterNode> cluster = nodes.list().map(ClusterNode::of).toList();
     List<SpecProblem> problems =
-        new PairValidator(cluster, policy).validate(pair.getMetadata().getName(), pair.getSpec());
+        new java.util.ArrayList<>(
+            new PairValidator(cluster, policy)
+                .validate(pair.getMetadata().getName(), pair.getSpec()));
+    String nameTaken = secrets.conflict(pair, name -> cached(pairSecrets, name));
+    if (nameTaken != null) {
+      problems.add(SpecProblem.of("metadata.name", "NameTaken", nameTaken));
+    }
     Instant now = clock.instant();
     HAPairStatus validated = ValidationStatus.compute(pair, problems, now);
     PairFacts facts = PairFacts.none();
     List<String> rollbacks = List.of();
+    boolean switchoverPending = false;
     if (problems.isEmpty()) {
       secrets.ensure(pair, name -> cached(pairSecrets, name));
       List<HAPairNode> reported = reportsOf(pair);
@@ -186,6 +199,11 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
           leases.ensure(pair, name -> cached(witnessLeases, name), knownEpochs);
       Map<String, Long> leaseEpochs = leaseEpochs(pair);
       rollbacks = EpochHighWater.rollbacks(knownEpochs, leaseEpochs);
+      if (!rollbacks.isEmpty()) {
+        // The report informer can be ahead of the Lease informer: confirm with a live read.
+        leaseEpochs = liveLeaseEpochs(pair);
+        rollbacks = EpochHighWater.rollbacks(knownEpochs, leaseEpochs);
+      }
       recordHighWater(pair, knownEpochs, leaseEpochs);
       agentNodes.label(pair, nodes.list().toList());
       pairNodeLabels.apply(pair);
@@ -213,26 +231,50 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     }
     if (problems.isEmpty()) {
       // A person's request is answered once, and its annotation removed with the answer.
-      Switchover.judge(pair, next)
-          .ifPresent(event -> answer(pair, Switchover.ANNOTATION, event, changes));
-      ForcePromotion.judge(pair, next, facts.reports())
-          .ifPresent(event -> answer(pair, ForcePromotion.ANNOTATION, event, changes));
+      Optional<PairEvents.Change> switched = Switchover.judge(pair, next, now);
+      switched.ifPresent(event -> answer(pair, Switchover.ANNOTATION, event, changes));
+      if (switched.isEmpty()) {
+        switchoverPending = stampSwitchover(pair, now);
+      }
+      Optional<PairEvents.Change> forced =
+          ForcePromotion.judge(pair, next, facts.reports(), leaseRecords(pair));
+      forced.ifPresent(event -> answer(pair, ForcePromotion.ANNOTATION, event, changes));
+      // A durable record, not only an Event that expires: the condition stays until replaced.
+      forced
+          .filter(event -> ForcePromotion.PROMOTED.equals(event.reason()))
+          .ifPresent(
+              event ->
+                  next.setConditions(
+                      Conditions.put(
+                          next.getConditions(),
+                          new Condition(
+                              FORCED_PROMOTION,
+                              Conditions.TRUE,
+                              ForcePromotion.PROMOTED,
+                              event.message()),
+                          next.getObservedGeneration() == null ? 0 : next.getObservedGeneration(),
+                          now)));
     }
     if (ValidationStatus.unchanged(pair.getStatus(), next)) {
       events.record(pair, changes, now);
-      return UpdateControl.noUpdate();
+      return switchoverPending
+          ? UpdateControl.<HAPair>noUpdate().rescheduleAfter(Switchover.DEADLINE)
+          : UpdateControl.noUpdate();
     }
     logValidity(pair, next);
     changes.addAll(0, PairEvents.between(pair.getStatus(), next));
     events.record(pair, changes, now);
     pair.setStatus(next);
-    return UpdateControl.patchStatus(pair);
+    return switchoverPending
+        ? UpdateControl.patchStatus(pair).rescheduleAfter(Switchover.DEADLINE)
+        : UpdateControl.patchStatus(pair);
   }
 
   /**
    * Which updates of a HAPair need a reconcile: a new generation (the spec), finalizers, deletion,
-   * or a change of the switchover and force-promote annotations (which do not move the generation).
-   * Status writes, the operator's own included, do not.
+   * a change of the switchover and force-promote annotations (which do not move the generation), or
+   * of the labels and annotation the operator owns (restored when someone removes them). Status
+   * writes, the operator's own included, do not.
    */
   public static boolean worthReconciling(HAPair updated, HAPair old) {
     return !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
@@ -243,7 +285,27 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
             annotation(updated, Switchover.ANNOTATION), annotation(old, Switchover.ANNOTATION))
         || !Objects.equals(
             annotation(updated, ForcePromotion.ANNOTATION),
-            annotation(old, ForcePromotion.ANNOTATION));
+            annotation(old, ForcePromotion.ANNOTATION))
+        // What the operator owns in the metadata, lost to a kubectl replace or a GitOps sync.
+        || !Objects.equals(nodeLabels(updated), nodeLabels(old))
+        || !Objects.equals(
+            annotation(updated, EpochHighWater.ANNOTATION),
+            annotation(old, EpochHighWater.ANNOTATION));
+  }
+
+  private static Map<String, String> nodeLabels(HAPair pair) {
+    Map<String, String> labels = new TreeMap<>();
+    if (pair.getMetadata().getLabels() != null) {
+      pair.getMetadata()
+          .getLabels()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith(NodeLabels.PREFIX)) {
+                  labels.put(k, v);
+                }
+              });
+    }
+    return labels;
   }
 
   private static String annotation(HAPair pair, String key) {
@@ -252,8 +314,18 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
         : pair.getMetadata().getAnnotations().get(key);
   }
 
-  /** The pair a Lease or Secret belongs to, from its label {@code <namespace>.<name>}. */
+  /**
+   * The pair a Lease or Secret belongs to: from its annotations naming the pair, or, for objects
+   * made before those existed, from its label {@code <namespace>.<name>}.
+   */
   private static Set<ResourceID> pairOfLabelled(io.fabric8.kubernetes.api.model.HasMetadata o) {
+    Map<String, String> a = o.getMetadata().getAnnotations();
+    if (a != null
+        && a.containsKey(PairObjects.PAIR_NAMESPACE)
+        && a.containsKey(PairObjects.PAIR_NAME)) {
+      return Set.of(
+          new ResourceID(a.get(PairObjects.PAIR_NAME), a.get(PairObjects.PAIR_NAMESPACE)));
+    }
     String pair =
         o.getMetadata().getLabels() == null
             ? null
@@ -277,8 +349,12 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
       Lease lease =
           cached(
               witnessLeases,
-              WitnessLease.name(
-                  pair.getMetadata().getNamespace(), pair.getMetadata().getName(), group.name()));
+              WitnessLease.resolve(
+                  name -> cached(witnessLeases, name),
+                  pair.getMetadata().getNamespace(),
+                  pair.getMetadata().getName(),
+                  pair.getMetadata().getUid(),
+                  group.name()));
       if (lease != null) {
         try {
           current.put(group.name(), WitnessLease.read(lease).upToDate());
@@ -293,13 +369,25 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   /** Per group, the epoch its witness Lease holds (from the informer's cache). */
   private Map<String, Long> leaseEpochs(HAPair pair) {
     Map<String, Long> epochs = new TreeMap<>();
+    leaseRecords(pair).forEach((group, record) -> epochs.put(group, record.epoch()));
+    return epochs;
+  }
+
+  /** Per group, the epoch its witness Lease holds, read from the API server (not a cache). */
+  private Map<String, Long> liveLeaseEpochs(HAPair pair) {
+    Map<String, Long> epochs = new TreeMap<>();
+    java.util.function.Function<String, Lease> live =
+        name -> client.leases().inNamespace(installNamespace).withName(name).get();
     for (var group :
         io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
       Lease lease =
-          cached(
-              witnessLeases,
-              WitnessLease.name(
-                  pair.getMetadata().getNamespace(), pair.getMetadata().getName(), group.name()));
+          live.apply(
+              WitnessLease.resolve(
+                  live,
+                  pair.getMetadata().getNamespace(),
+                  pair.getMetadata().getName(),
+                  pair.getMetadata().getUid(),
+                  group.name()));
       if (lease != null) {
         try {
           epochs.put(group.name(), WitnessLease.read(lease).epoch());
@@ -309,6 +397,31 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
       }
     }
     return epochs;
+  }
+
+  /** Per group, the witness record its Lease holds (from the informer's cache). */
+  private Map<String, WitnessLease.Fields> leaseRecords(HAPair pair) {
+    Map<String, WitnessLease.Fields> records = new TreeMap<>();
+    for (var group :
+        io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
+      Lease lease =
+          cached(
+              witnessLeases,
+              WitnessLease.resolve(
+                  name -> cached(witnessLeases, name),
+                  pair.getMetadata().getNamespace(),
+                  pair.getMetadata().getName(),
+                  pair.getMetadata().getUid(),
+                  group.name()));
+      if (lease != null) {
+        try {
+          records.put(group.name(), WitnessLease.read(lease));
+        } catch (IllegalArgumentException e) {
+          // not a witness record: reported by the Lease check
+        }
+      }
+    }
+    return records;
   }
 
   /** Raises the pair's recorded epochs to what the reports and Leases show; never lowers them. */
@@ -330,6 +443,27 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
                 "annotations", Map.of(EpochHighWater.ANNOTATION, EpochHighWater.format(raised))));
   }
 
+  /**
+   * Stamps a pending switchover request with when the operator first saw it, so it expires after
+   * {@link Switchover#DEADLINE}; returns whether one is pending.
+   */
+  private boolean stampSwitchover(HAPair pair, Instant now) {
+    Map<String, String> a = pair.getMetadata().getAnnotations();
+    if (a == null || !a.containsKey(Switchover.ANNOTATION)) {
+      return false;
+    }
+    if (Switchover.seenAt(pair) == null) {
+      client
+          .resources(HAPair.class)
+          .inNamespace(pair.getMetadata().getNamespace())
+          .withName(pair.getMetadata().getName())
+          .patch(
+              MetadataPatch.MERGE,
+              MetadataPatch.of("annotations", Map.of(Switchover.SEEN_AT, now.toString())));
+    }
+    return true;
+  }
+
   private void answer(
       HAPair pair, String annotation, PairEvents.Change event, List<PairEvents.Change> changes) {
     changes.add(event);
@@ -340,6 +474,9 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
         .edit(
             p -> {
               p.getMetadata().getAnnotations().remove(annotation);
+              if (annotation.equals(Switchover.ANNOTATION)) {
+                p.getMetadata().getAnnotations().remove(Switchover.SEEN_AT);
+              }
               return p;
             });
   }
@@ -379,11 +516,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(2));
     }
     leases.delete(pair);
-    client
-        .secrets()
-        .inNamespace(installNamespace)
-        .withName(io.hapair.operator.resources.PairNames.secret(pair))
-        .delete();
+    secrets.delete(pair);
     for (HAPairNode report : running) {
       client.resource(report).delete();
     }

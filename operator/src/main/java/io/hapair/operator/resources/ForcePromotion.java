@@ -7,6 +7,7 @@ import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
+import io.hapair.api.witness.WitnessLease;
 import io.hapair.operator.events.PairEvents;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,19 @@ public final class ForcePromotion {
 
   private ForcePromotion() {}
 
-  /** The Event to record and remove the annotation with; empty while the promotion runs. */
+  /** The reason of the Event (and condition) that records a forced promotion. */
+  public static final String PROMOTED = "ForcePromoted";
+
+  /**
+   * The Event to record and remove the annotation with; empty while the promotion runs.
+   *
+   * @param records each group's witness record (the Leases): the durable fact of who leads
+   */
   public static Optional<PairEvents.Change> judge(
-      HAPair pair, HAPairStatus status, List<HAPairNode> reports) {
+      HAPair pair,
+      HAPairStatus status,
+      List<HAPairNode> reports,
+      Map<String, WitnessLease.Fields> records) {
     String asked =
         pair.getMetadata().getAnnotations() == null
             ? null
@@ -48,16 +59,29 @@ public final class ForcePromotion {
               "ForcePromoteRefused",
               ANNOTATION + ": node=" + node + " is not a node of this pair"));
     }
-    if (status.getServiceGroups() != null
-        && !status.getServiceGroups().isEmpty()
-        && status.getServiceGroups().stream().allMatch(g -> node.equals(g.getPrimary()))) {
+    long since = sinceEpoch(terms);
+    // Judged from the witness records first: the reports can be a second old, and a report from
+    // before the promotion would make a promotion that happened look refused.
+    boolean promotedAtWitness =
+        !records.isEmpty()
+            && records.values().stream()
+                .allMatch(r -> node.equals(r.primary()) && r.epoch() > since);
+    boolean reportedPrimary =
+        status.getServiceGroups() != null
+            && !status.getServiceGroups().isEmpty()
+            && status.getServiceGroups().stream().allMatch(g -> node.equals(g.getPrimary()));
+    if (promotedAtWitness || reportedPrimary) {
+      long epoch =
+          promotedAtWitness
+              ? records.values().stream().mapToLong(WitnessLease.Fields::epoch).max().orElse(0)
+              : status.getEpoch() == null ? 0 : status.getEpoch();
       return Optional.of(
           new PairEvents.Change(
               "Warning",
-              "ForcePromoted",
+              PROMOTED,
               node
                   + " was promoted by force at epoch "
-                  + status.getEpoch()
+                  + epoch
                   + "; writes "
                   + peer.get()
                   + " acknowledged after epoch "
@@ -83,6 +107,14 @@ public final class ForcePromotion {
                   + "\""));
     }
     return Optional.empty();
+  }
+
+  private static long sinceEpoch(Map<String, String> terms) {
+    try {
+      return Long.parseLong(terms.getOrDefault("since-epoch", "-1"));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static long highestEpoch(List<HAPairNode> reports, String node) {

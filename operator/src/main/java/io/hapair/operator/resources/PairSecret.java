@@ -48,8 +48,19 @@ public final class PairSecret {
     if (cached.apply(name) != null) {
       return false;
     }
+    // An install from before hashed names: keep its key and certificates, or the agents lose the
+    // link. Only a Secret that carries this pair's UID is ours (the old names collided).
+    Secret legacy =
+        cached.apply(
+            PairObjects.legacySecretName(
+                pair.getMetadata().getNamespace(), pair.getMetadata().getName()));
+    boolean adopt = legacy != null && pair.getMetadata().getUid().equals(ownerOf(legacy));
+    Secret made = build(pair);
+    if (adopt) {
+      made.setData(legacy.getData());
+    }
     try {
-      client.secrets().inNamespace(namespace).resource(build(pair)).create();
+      client.secrets().inNamespace(namespace).resource(made).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         return false; // made by a previous leader a moment ago
@@ -57,12 +68,65 @@ public final class PairSecret {
       throw e;
     }
     log.info(
-        "pair {}/{}: created Secret {}/{} (replication key, NBD certificates)",
+        "pair {}/{}: created Secret {}/{} ({})",
         pair.getMetadata().getNamespace(),
         pair.getMetadata().getName(),
         namespace,
-        name);
+        name,
+        adopt
+            ? "key and certificates kept from " + legacy.getMetadata().getName()
+            : "replication key, NBD certificates");
     return true;
+  }
+
+  /**
+   * Why the pair cannot have its Secret: one at its name carries another pair's UID (left by a
+   * deleted pair, or made by hand). Null if none.
+   */
+  public String conflict(HAPair pair, java.util.function.Function<String, Secret> cached) {
+    String name = PairNames.secret(pair);
+    Secret existing = cached.apply(name);
+    String owner = existing == null ? null : ownerOf(existing);
+    if (existing == null || pair.getMetadata().getUid().equals(owner)) {
+      return null;
+    }
+    return "the Secret "
+        + namespace
+        + "/"
+        + name
+        + " belongs to pair UID "
+        + owner
+        + ", not "
+        + pair.getMetadata().getUid()
+        + "; nothing is shared or overwritten: delete that Secret if its pair is gone";
+  }
+
+  /** Deletes the pair's Secrets (also one with the name from before hashing) that carry its UID. */
+  public void delete(HAPair pair) {
+    for (String name :
+        List.of(
+            PairNames.secret(pair),
+            PairObjects.legacySecretName(
+                pair.getMetadata().getNamespace(), pair.getMetadata().getName()))) {
+      Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+      if (s != null && pair.getMetadata().getUid().equals(ownerOf(s))) {
+        client.resource(s).delete();
+      } else if (s != null) {
+        log.warn(
+            "pair {}/{}: Secret {}/{} belongs to pair UID {}: left alone",
+            pair.getMetadata().getNamespace(),
+            pair.getMetadata().getName(),
+            namespace,
+            name,
+            ownerOf(s));
+      }
+    }
+  }
+
+  private static String ownerOf(Secret s) {
+    return s.getMetadata().getAnnotations() == null
+        ? null
+        : s.getMetadata().getAnnotations().get(PairObjects.PAIR_UID);
   }
 
   Secret build(HAPair pair) {
@@ -82,7 +146,9 @@ public final class PairSecret {
         .withNamespace(namespace)
         .withName(PairNames.secret(pair))
         .withLabels(Map.of(PairNames.PAIR_LABEL, PairNames.pairLabel(pair)))
-        .addToAnnotations("hapair.io/pair-uid", pair.getMetadata().getUid())
+        .addToAnnotations(PairObjects.PAIR_UID, pair.getMetadata().getUid())
+        .addToAnnotations(PairObjects.PAIR_NAMESPACE, pair.getMetadata().getNamespace())
+        .addToAnnotations(PairObjects.PAIR_NAME, pair.getMetadata().getName())
         .endMetadata()
         .withType("Opaque")
         .withData(data)

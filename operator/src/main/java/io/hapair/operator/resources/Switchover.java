@@ -5,6 +5,9 @@ import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.operator.events.PairEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -15,10 +18,32 @@ import java.util.Optional;
 public final class Switchover {
   public static final String ANNOTATION = PairObjects.SWITCHOVER_ANNOTATION;
 
+  /** When the operator first saw the request (RFC 3339); an annotation it owns. */
+  public static final String SEEN_AT = PairObjects.SWITCHOVER_SEEN_AT_ANNOTATION;
+
+  /**
+   * How long a request may stay without an outcome: a switchover takes a drain, a flush and one
+   * witness update (well under a second when in sync); after this it is removed as expired.
+   */
+  public static final Duration DEADLINE = PairObjects.REQUEST_DEADLINE;
+
   private Switchover() {}
 
+  /** When the request was first seen, or null if not yet stamped (or unreadable). */
+  public static Instant seenAt(HAPair pair) {
+    String at =
+        pair.getMetadata().getAnnotations() == null
+            ? null
+            : pair.getMetadata().getAnnotations().get(SEEN_AT);
+    try {
+      return at == null ? null : Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
   /** The Event to record and remove the annotation with; empty while the switchover runs. */
-  public static Optional<PairEvents.Change> judge(HAPair pair, HAPairStatus status) {
+  public static Optional<PairEvents.Change> judge(HAPair pair, HAPairStatus status, Instant now) {
     String target =
         pair.getMetadata().getAnnotations() == null
             ? null
@@ -39,12 +64,27 @@ public final class Switchover {
         status.getServiceGroups() != null
             && !status.getServiceGroups().isEmpty()
             && status.getServiceGroups().stream().allMatch(g -> target.equals(g.getPrimary()));
-    return done
-        ? Optional.of(
-            new PairEvents.Change(
-                "Normal",
-                "SwitchedOver",
-                target + " leads every group (epoch " + status.getEpoch() + ")"))
-        : Optional.empty();
+    if (done) {
+      return Optional.of(
+          new PairEvents.Change(
+              "Normal",
+              "SwitchedOver",
+              target + " leads every group (epoch " + status.getEpoch() + ")"));
+    }
+    Instant seen = seenAt(pair);
+    if (seen != null && now.isAfter(seen.plus(DEADLINE))) {
+      return Optional.of(
+          new PairEvents.Change(
+              "Warning",
+              "SwitchoverExpired",
+              ANNOTATION
+                  + ": "
+                  + target
+                  + " does not lead every group "
+                  + DEADLINE.toSeconds()
+                  + " s after the request (the agents' logs say why); the request is removed and"
+                  + " never acted on later"));
+    }
+    return Optional.empty();
   }
 }

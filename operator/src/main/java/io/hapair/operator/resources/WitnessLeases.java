@@ -11,6 +11,7 @@ import io.hapair.api.witness.WitnessLease;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ public final class WitnessLeases {
     String uid = pair.getMetadata().getUid();
     List<String> problems = new ArrayList<>();
     for (GroupSpec group : GroupSpec.of(pairName, pair.getSpec())) {
-      String name = WitnessLease.name(pairNs, pairName, group.name());
+      String name = WitnessLease.resolve(cached, pairNs, pairName, uid, group.name());
       Lease existing = cached.apply(name);
       if (existing != null) {
         String owner = WitnessLease.read(existing).pairUid();
@@ -108,12 +109,23 @@ public final class WitnessLeases {
     return false;
   }
 
-  /** Deletes the pair's Leases (the pair is gone; its disks keep their own epoch). */
+  /**
+   * Deletes the pair's Leases (the pair is gone; its disks keep their own epoch): those with its
+   * label that hold its UID, never another pair's.
+   */
   public void delete(HAPair pair) {
-    client
-        .leases()
-        .inNamespace(namespace)
-        .withLabel(WitnessLease.PAIR_LABEL, PairNames.pairLabel(pair))
-        .delete();
+    String uid = pair.getMetadata().getUid();
+    for (Lease lease :
+        client
+            .leases()
+            .inNamespace(namespace)
+            .withLabel(WitnessLease.PAIR_LABEL, PairNames.pairLabel(pair))
+            .list()
+            .getItems()) {
+      Map<String, String> a = lease.getMetadata().getAnnotations();
+      if (a != null && uid.equals(a.get(WitnessLease.PAIR_UID))) {
+        client.resource(lease).delete();
+      }
+    }
   }
 }

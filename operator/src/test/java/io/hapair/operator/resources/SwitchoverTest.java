@@ -24,6 +24,8 @@ class SwitchoverTest {
     return pair;
   }
 
+  static final java.time.Instant NOW = java.time.Instant.parse("2026-12-04T12:00:00Z");
+
   static HAPairStatus ledBy(String node) {
     ServiceGroupStatus g = new ServiceGroupStatus();
     g.setName("postgres");
@@ -36,24 +38,43 @@ class SwitchoverTest {
 
   @Test
   void withoutTheAnnotationThereIsNothingToSay() throws Exception {
-    assertThat(Switchover.judge(pair(null), ledBy("node-a"))).isEmpty();
+    assertThat(Switchover.judge(pair(null), ledBy("node-a"), NOW)).isEmpty();
   }
 
   @Test
   void whileTheOldPrimaryStillLeadsTheSwitchoverRuns() throws Exception {
-    assertThat(Switchover.judge(pair("node-b"), ledBy("node-a"))).isEmpty();
+    assertThat(Switchover.judge(pair("node-b"), ledBy("node-a"), NOW)).isEmpty();
   }
 
   @Test
   void onceTheTargetLeadsItIsDone() throws Exception {
-    assertThat(Switchover.judge(pair("node-b"), ledBy("node-b")))
+    assertThat(Switchover.judge(pair("node-b"), ledBy("node-b"), NOW))
         .get()
         .satisfies(o -> assertThat(o.reason()).isEqualTo("SwitchedOver"));
   }
 
   @Test
+  void aRequestWithoutAnOutcomeExpiresAfterItsDeadlineAndNotBefore() throws Exception {
+    HAPair fresh = pair("node-b");
+    fresh.getMetadata().getAnnotations().put(Switchover.SEEN_AT, NOW.minusSeconds(10).toString());
+    assertThat(Switchover.judge(fresh, ledBy("node-a"), NOW)).isEmpty();
+
+    HAPair old = pair("node-b");
+    old.getMetadata()
+        .getAnnotations()
+        .put(Switchover.SEEN_AT, NOW.minus(Switchover.DEADLINE).minusSeconds(1).toString());
+    assertThat(Switchover.judge(old, ledBy("node-a"), NOW))
+        .get()
+        .satisfies(
+            o -> {
+              assertThat(o.reason()).isEqualTo("SwitchoverExpired");
+              assertThat(o.message()).contains("node-b does not lead every group 60 s after");
+            });
+  }
+
+  @Test
   void aTargetOutsideThePairIsRefused() throws Exception {
-    assertThat(Switchover.judge(pair("node-z"), ledBy("node-a")))
+    assertThat(Switchover.judge(pair("node-z"), ledBy("node-a"), NOW))
         .get()
         .satisfies(
             o -> {
