@@ -149,6 +149,21 @@ class ChartTest {
         .containsEntry("app.kubernetes.io/component", "operator");
     assertThat(agentPods).containsAllEntriesOf(matchLabels(podMonitor));
     assertThat(serviceMonitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+    // The series' own namespace label (the HAPair's) wins over the scraped pod's; the agents'
+    // job has the fixed name HAPairAgentDown selects on.
+    JsonNode agentEndpoint =
+        new ObjectMapper()
+            .valueToTree(podMonitor.getAdditionalProperties())
+            .at("/spec/podMetricsEndpoints/0");
+    assertThat(agentEndpoint.get("honorLabels").asBoolean()).isTrue();
+    assertThat(agentEndpoint.at("/relabelings/0/targetLabel").asText()).isEqualTo("job");
+    assertThat(agentEndpoint.at("/relabelings/0/replacement").asText()).isEqualTo("hapair-agent");
+    assertThat(
+            new ObjectMapper()
+                .valueToTree(serviceMonitor.getAdditionalProperties())
+                .at("/spec/endpoints/0/honorLabels")
+                .asBoolean())
+        .isTrue();
   }
 
   @Test

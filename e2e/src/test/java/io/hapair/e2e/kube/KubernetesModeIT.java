@@ -1,8 +1,10 @@
 package io.hapair.e2e.kube;
 
+import static io.micrometer.core.instrument.Metrics.globalRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,25 +17,35 @@ import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.MetricsServer;
+import io.hapair.common.Scrape;
 import io.hapair.common.trust.DiskAllowList;
 import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.HAPairOperator;
 import io.hapair.operator.MockCluster;
 import io.hapair.operator.OperatorSettings;
+import io.hapair.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,7 +69,7 @@ class KubernetesModeIT {
   int exportPort;
 
   @BeforeEach
-  void start() throws Exception {
+  void start(TestInfo info) throws Exception {
     MockCluster.prepare(server, client);
     MockCluster.addNode(client, "node-a", "127.0.0.2");
     MockCluster.addNode(client, "node-b", "127.0.0.3");
@@ -73,7 +85,11 @@ class KubernetesModeIT {
                 "hapair-agent",
                 policy(),
                 false),
-            new Metrics() {});
+            // The operator's meters only where a test reads them: they cost CPU the timing of
+            // the failover tests does not have to spare on a loaded machine.
+            info.getTestMethod().orElseThrow().getName().startsWith("theSeries")
+                ? OperatorMetrics.create(globalRegistry)
+                : new Metrics() {});
     operator.start();
     agentA = agent("node-a");
     agentB = agent("node-b");
@@ -92,6 +108,46 @@ class KubernetesModeIT {
     }
     if (operator != null) {
       operator.stop();
+    }
+  }
+
+  @Test
+  void theSeriesNameThePairAndServeEveryQueryOfTheDashboard() throws Exception {
+    try (MetricsServer endpoints =
+        new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), () -> true)) {
+      HAPair created = client.resource(pair()).create();
+      awaitPair(() -> phase() == HAPairStatus.Phase.Healthy);
+      String ready =
+          "hapair_pair_condition{name=\"db\",namespace=\"default\",status=\"True\",type=\"Ready\"} 1.0";
+      await().atMost(T).until(() -> Scrape.of(endpoints.port()).text().contains(ready));
+      Scrape scrape = Scrape.of(endpoints.port());
+
+      // The agents name the pair by the HAPair's namespace and name, never by its UID.
+      String a = "group=\"db\",name=\"db\",namespace=\"default\",node=\"node-a\"";
+      assertThat(scrape.value("hapair_role{" + a + "}")).isEqualTo(1);
+      assertThat(scrape.value("hapair_nbd_requests_total{" + a + ",type=\"read\"}")).isZero();
+      assertThat(scrape.text()).doesNotContain(created.getMetadata().getUid());
+      assertThat(scrape.value("hapair_pairs{phase=\"Healthy\"}")).isEqualTo(1);
+
+      // Every series the dashboard queries is in a real scrape of the agents and the operator
+      // (a panel over a series nobody exports is always empty).
+      Set<String> exported = new TreeSet<>();
+      Matcher sample = Pattern.compile("(?m)^([a-z_:][a-z0-9_:]*)[{ ]").matcher(scrape.text());
+      while (sample.find()) {
+        exported.add(sample.group(1));
+      }
+      Set<String> queried = new TreeSet<>();
+      String dashboard =
+          Files.readString(Path.of("..", "helm", "hapair", "dashboards", "hapair.json"));
+      for (String expr : new ObjectMapper().readTree(dashboard).findValuesAsText("expr")) {
+        Matcher name = Pattern.compile("\\b(?:hapair|jvm|process)_[a-z0-9_]+").matcher(expr);
+        while (name.find()) {
+          queried.add(name.group());
+        }
+      }
+      assertThat(queried).hasSizeGreaterThan(20);
+      assertThat(exported).containsAll(queried);
+      assertThat(scrape.promtoolProblems(dir)).isEmpty();
     }
   }
 

@@ -30,6 +30,10 @@ final class PairStatusMeters {
 
   PairStatusMeters(MeterRegistry registry, Cache<HAPair> pairs) {
     this.pairs = pairs;
+    // A registry outlives an operator (tests start several in one JVM): the newest owns the
+    // series, instead of gauges left bound to a stopped operator's cache.
+    registry.find("hapair.pairs").meters().forEach(registry::remove);
+    registry.find("hapair.pair.condition").meters().forEach(registry::remove);
     for (HAPairStatus.Phase phase : HAPairStatus.Phase.values()) {
       Gauge.builder("hapair.pairs", byPhase, counts -> counts.get().getOrDefault(phase, 0L))
           .description("HAPairs by status phase (a pair without a status yet counts as Pending)")
