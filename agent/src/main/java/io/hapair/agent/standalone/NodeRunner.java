@@ -199,7 +199,9 @@ public final class NodeRunner implements Closeable {
       ReplicatedVolume volume = ReplicatedVolume.open(vc, store, witness);
       opened.set(volume);
       try {
-        return volume.forcePromote(loseWritesOf, sinceEpoch).get(30, TimeUnit.SECONDS);
+        long epoch = volume.forcePromote(loseWritesOf, sinceEpoch).get(30, TimeUnit.SECONDS);
+        ForcedPromotionMark.write(Path.of(config.stateDir), group.name(), epoch);
+        return epoch;
       } finally {
         volume.close();
       }
@@ -292,7 +294,8 @@ public final class NodeRunner implements Closeable {
                 vc.node(),
                 preferredHere,
                 replicated.metadata().highestEpoch(),
-                peerReports.highestEpochSeen(vc.peerNode(), vc.group()))
+                peerReports.highestEpochSeen(vc.peerNode(), vc.group()),
+                ForcedPromotionMark.take(Path.of(config.stateDir), group.name()))
             : new StartRole(
                 preferredHere ? StartRole.Kind.LEAD : StartRole.Kind.FOLLOW, "witness none");
     switch (start.kind()) {

@@ -33,6 +33,21 @@ public record StartRole(Kind kind, String reason) {
    */
   public static StartRole decide(
       WitnessRecord record, String me, boolean preferred, long ownSeen, long peerReported) {
+    return decide(record, me, preferred, ownSeen, peerReported, 0);
+  }
+
+  /**
+   * As above, for a node that a person forced primary of {@code forcedEpoch} while its agent was
+   * stopped ({@code hapair-agent force-promote}, 0 when not): that statement names the loss, so it
+   * stands in for the peer's word, but only while the record is still the one it produced.
+   */
+  public static StartRole decide(
+      WitnessRecord record,
+      String me,
+      boolean preferred,
+      long ownSeen,
+      long peerReported,
+      long forcedEpoch) {
     long seen = Math.max(ownSeen, peerReported);
     if (record.epoch() < seen) {
       return new StartRole(
@@ -45,6 +60,11 @@ public record StartRole(Kind kind, String reason) {
               + " (restored from a backup?)");
     }
     boolean nobodyLed = record.primary() == null || record.primary().isEmpty();
+    if (me.equals(record.primary()) && forcedEpoch > 0 && record.epoch() == forcedEpoch) {
+      return new StartRole(
+          Kind.LEAD,
+          "a person forced this node primary of epoch " + forcedEpoch + " (force-promote)");
+    }
     if (me.equals(record.primary())) {
       if (record.epoch() > seen) {
         return new StartRole(

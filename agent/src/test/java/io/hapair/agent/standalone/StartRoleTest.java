@@ -96,4 +96,35 @@ class StartRoleTest {
   private static WitnessRecord record(long epoch, String primary) {
     return new WitnessRecord("uid", epoch, primary, Set.of("a", "b"), "1");
   }
+
+  static Stream<Arguments> forcedCases() {
+    return Stream.of(
+        Arguments.of(
+            "forced primary of the record's epoch: the person's statement stands in for the peer",
+            record(5, "a"),
+            5L,
+            Kind.LEAD,
+            "a person forced this node primary of epoch 5"),
+        Arguments.of(
+            "forced at an epoch the record no longer shows (restored or moved on): wait for the peer",
+            record(4, "a"),
+            5L,
+            Kind.DISTRUST,
+            "older than epoch 5"),
+        Arguments.of(
+            "forced, but the record names the peer now: follow",
+            record(6, "b"),
+            5L,
+            Kind.FOLLOW,
+            "b is primary of epoch 6"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("forcedCases")
+  void aForcedPromotionLeadsOnlyFromTheRecordItProduced(
+      String name, WitnessRecord record, long forcedEpoch, Kind kind, String reason) {
+    StartRole start = StartRole.decide(record, "a", false, forcedEpoch, forcedEpoch, forcedEpoch);
+    assertThat(start.kind()).isEqualTo(kind);
+    assertThat(start.reason()).contains(reason);
+  }
 }
