@@ -1,10 +1,12 @@
 package io.hapair.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.spec.NodeLabels;
 import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.Condition;
@@ -50,12 +52,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +182,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   public UpdateControl<HAPair> reconcile(HAPair pair, Context<HAPair> context) {
     List<ClusterNode> cluster = nodes.list().map(ClusterNode::of).toList();
     List<SpecProblem> problems =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             new PairValidator(cluster, policy)
                 .validate(pair.getMetadata().getName(), pair.getSpec()));
     String nameTaken = secrets.conflict(pair, name -> cached(pairSecrets, name));
@@ -216,7 +220,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
               rollbacks);
     }
     HAPairStatus next = StatusAggregator.aggregate(pair, validated, facts, now);
-    List<PairEvents.Change> changes = new java.util.ArrayList<>();
+    List<PairEvents.Change> changes = new ArrayList<>();
     // A rolled-back witness stops the operator's own automation too (evictions after takeovers).
     if (problems.isEmpty() && rollbacks.isEmpty()) {
       for (String evicted :
@@ -318,7 +322,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
    * The pair a Lease or Secret belongs to: from its annotations naming the pair, or, for objects
    * made before those existed, from its label {@code <namespace>.<name>}.
    */
-  private static Set<ResourceID> pairOfLabelled(io.fabric8.kubernetes.api.model.HasMetadata o) {
+  private static Set<ResourceID> pairOfLabelled(HasMetadata o) {
     Map<String, String> a = o.getMetadata().getAnnotations();
     if (a != null
         && a.containsKey(PairObjects.PAIR_NAMESPACE)
@@ -336,79 +340,49 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
         : Set.of(new ResourceID(pair.substring(dot + 1), pair.substring(0, dot)));
   }
 
-  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T cached(
-      InformerEventSource<T, HAPair> source, String name) {
+  private <T extends HasMetadata> T cached(InformerEventSource<T, HAPair> source, String name) {
     return source.get(new ResourceID(name, installNamespace)).orElse(null);
   }
 
   /** Per group, the nodes its witness Lease lists as current (from the informer's cache). */
-  private java.util.Map<String, Set<String>> currentByGroup(HAPair pair) {
-    java.util.Map<String, Set<String>> current = new java.util.HashMap<>();
-    for (var group :
-        io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
-      Lease lease =
-          cached(
-              witnessLeases,
-              WitnessLease.resolve(
-                  name -> cached(witnessLeases, name),
-                  pair.getMetadata().getNamespace(),
-                  pair.getMetadata().getName(),
-                  pair.getMetadata().getUid(),
-                  group.name()));
-      if (lease != null) {
-        try {
-          current.put(group.name(), WitnessLease.read(lease).upToDate());
-        } catch (IllegalArgumentException e) {
-          // not a witness record: reported by the Lease check
-        }
-      }
-    }
+  private Map<String, Set<String>> currentByGroup(HAPair pair) {
+    Map<String, Set<String>> current = new TreeMap<>();
+    leaseRecords(pair).forEach((group, record) -> current.put(group, record.upToDate()));
     return current;
   }
 
   /** Per group, the epoch its witness Lease holds (from the informer's cache). */
   private Map<String, Long> leaseEpochs(HAPair pair) {
-    Map<String, Long> epochs = new TreeMap<>();
-    leaseRecords(pair).forEach((group, record) -> epochs.put(group, record.epoch()));
-    return epochs;
+    return epochsOf(leaseRecords(pair));
   }
 
   /** Per group, the epoch its witness Lease holds, read from the API server (not a cache). */
   private Map<String, Long> liveLeaseEpochs(HAPair pair) {
+    return epochsOf(
+        leaseRecords(
+            pair, name -> client.leases().inNamespace(installNamespace).withName(name).get()));
+  }
+
+  private static Map<String, Long> epochsOf(Map<String, WitnessLease.Fields> records) {
     Map<String, Long> epochs = new TreeMap<>();
-    java.util.function.Function<String, Lease> live =
-        name -> client.leases().inNamespace(installNamespace).withName(name).get();
-    for (var group :
-        io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
-      Lease lease =
-          live.apply(
-              WitnessLease.resolve(
-                  live,
-                  pair.getMetadata().getNamespace(),
-                  pair.getMetadata().getName(),
-                  pair.getMetadata().getUid(),
-                  group.name()));
-      if (lease != null) {
-        try {
-          epochs.put(group.name(), WitnessLease.read(lease).epoch());
-        } catch (IllegalArgumentException e) {
-          // not a witness record: reported by the Lease check
-        }
-      }
-    }
+    records.forEach((group, record) -> epochs.put(group, record.epoch()));
     return epochs;
   }
 
   /** Per group, the witness record its Lease holds (from the informer's cache). */
   private Map<String, WitnessLease.Fields> leaseRecords(HAPair pair) {
+    return leaseRecords(pair, name -> cached(witnessLeases, name));
+  }
+
+  /** Per group, the witness record its Lease holds, each Lease found through {@code lookup}. */
+  private static Map<String, WitnessLease.Fields> leaseRecords(
+      HAPair pair, Function<String, Lease> lookup) {
     Map<String, WitnessLease.Fields> records = new TreeMap<>();
-    for (var group :
-        io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
+    for (GroupSpec group : GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
       Lease lease =
-          cached(
-              witnessLeases,
+          lookup.apply(
               WitnessLease.resolve(
-                  name -> cached(witnessLeases, name),
+                  lookup,
                   pair.getMetadata().getNamespace(),
                   pair.getMetadata().getName(),
                   pair.getMetadata().getUid(),
