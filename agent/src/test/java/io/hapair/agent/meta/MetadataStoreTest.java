@@ -82,9 +82,13 @@ class MetadataStoreTest {
   @Test
   void theActivityLogEvictsTheLeastRecentlyUsedExtent() {
     ActivityLog log = new ActivityLog(2, List.of());
+    // Each write is done (released) before the next: only extents no write holds may leave.
     log.touch(0, 4096);
+    log.release(0, 4096);
     log.touch(ActivityLog.EXTENT_SIZE, 4096);
+    log.release(ActivityLog.EXTENT_SIZE, 4096);
     log.touch(0, 4096);
+    log.release(0, 4096);
 
     ActivityLog.Change change = log.touch(2 * ActivityLog.EXTENT_SIZE, 1);
 
