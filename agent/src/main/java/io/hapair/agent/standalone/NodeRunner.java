@@ -323,12 +323,50 @@ public final class NodeRunner implements Closeable {
         start.reason());
   }
 
+  /** How long a starting node keeps asking a witness that does not answer yet. */
+  private static final Duration START_READ_PATIENCE = Duration.ofSeconds(60);
+
+  /**
+   * The witness record, read before the node takes any role. A witness that starts at the same time
+   * as the agents (or answers late under load) is asked again with growing pauses: the node serves
+   * nothing meanwhile, so waiting is safe, and giving up at the first timeout would stop the agent
+   * for good.
+   */
   private static WitnessRecord readRecord(Arbiter witness, VolumeConfig vc) throws IOException {
-    try {
-      return witness.read().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IOException(
-          vc.logPrefix() + ": could not read the witness record: " + e.getMessage(), e);
+    long deadline = System.nanoTime() + START_READ_PATIENCE.toNanos();
+    long pauseMillis = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return witness.read().get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(vc.logPrefix() + ": interrupted reading the witness record", e);
+      } catch (Exception e) {
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - deadline > 0) {
+          throw new IOException(
+              vc.logPrefix()
+                  + ": could not read the witness record in "
+                  + START_READ_PATIENCE.toSeconds()
+                  + " s ("
+                  + attempt
+                  + " attempts): "
+                  + e.getMessage(),
+              e);
+        }
+        log.warn(
+            "{}: witness record not read yet (attempt {}): {}; asking again in {} ms",
+            vc.logPrefix(),
+            attempt,
+            e.getMessage(),
+            pauseMillis);
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IOException(vc.logPrefix() + ": interrupted reading the witness record", e);
+        }
+        pauseMillis = Math.min(2000, pauseMillis * 2);
+      }
     }
   }
 

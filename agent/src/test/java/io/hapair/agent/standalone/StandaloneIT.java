@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,9 +93,25 @@ class StandaloneIT {
         dir.resolve("pair.key").toString());
     Process a = start("a", "run", "-c", config("node-a", witnessPort).toString());
     Process b = start("b", "run", "-c", config("node-b", witnessPort, extraSpecOfB).toString());
-    await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
-    await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
+    try {
+      await().atMost(T).until(() -> log("a").contains("resync of node-b done"));
+      await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "the pair did not start in sync; logs:\n"
+              + String.join("\n", tail("witness"), tail("a"), tail("b")),
+          e);
+    }
     return new Process[] {a, b};
+  }
+
+  /** The last lines of a process's log, for a failure message. */
+  private String tail(String name) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
+    return "--- "
+        + name
+        + ".log\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   private String log(String name) throws IOException {
