@@ -998,8 +998,10 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                     config.deadAfter().toMillis(),
                     (promotedAfterNanos - peerLostAtNanos) / 1_000_000,
                     (done - promotedAfterNanos) / 1_000_000);
-                lastTakeover = new Takeover(lostPrimary, peerLostAtNanos, promotedAfterNanos, done);
+                // Counted before the timeline is published: whoever sees the timeline sees the
+                // count.
                 meters.tookOver(done - peerLostAtNanos);
+                lastTakeover = new Takeover(lostPrimary, peerLostAtNanos, promotedAfterNanos, done);
                 return;
               }
               Throwable cause =

@@ -82,21 +82,6 @@ class KubeAgentTrustIT {
         f.setLength(1 << 20);
       }
     }
-    client
-        .secrets()
-        .inNamespace(INSTALL)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(PairObjects.secretName(namespace, "db"))
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        PairObjects.REPLICATION_KEY,
-                        Base64.getEncoder()
-                            .encodeToString("a test key of 32 bytes or more.".getBytes())))
-                .build())
-        .create();
     HAPair pair =
         Serialization.unmarshal(
             """
@@ -118,6 +103,22 @@ class KubeAgentTrustIT {
     pair.getMetadata().setNamespace(namespace);
     pair.getMetadata().setLabels(Map.of(NodeLabels.forNode("node-a"), "true"));
     HAPair created = client.resource(pair).create();
+    client
+        .secrets()
+        .inNamespace(INSTALL)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(PairObjects.secretName(namespace, "db"))
+                .withAnnotations(Map.of(PairObjects.PAIR_UID, created.getMetadata().getUid()))
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        PairObjects.REPLICATION_KEY,
+                        Base64.getEncoder()
+                            .encodeToString("a test key of 32 bytes or more.".getBytes())))
+                .build())
+        .create();
     Condition valid = new Condition("Valid", "True", "Valid", "the spec is valid");
     valid.setObservedGeneration(created.getMetadata().getGeneration());
     HAPairStatus status = new HAPairStatus();

@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.hapair.agent.meta.Role;
 import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +34,8 @@ class FailoverIT {
 
   @Test
   void theSecondaryTakesOverWhenThePrimaryDies() throws Exception {
-    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    io.micrometer.core.instrument.Metrics.addRegistry(meters);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Metrics.addRegistry(meters);
     start();
     Command.run(
             Duration.ofSeconds(60),
@@ -55,13 +58,19 @@ class FailoverIT {
     assertThat(timeline.from()).isEqualTo("node-a");
     assertThat(timeline.casStartNanos() - pair.b.volume.lastGrantNanos())
         .isGreaterThanOrEqualTo(pair.b.volume.secondaryTermNanos());
-    io.micrometer.core.instrument.Timer duration =
-        meters.get("hapair.failover.duration").tag("node", "node-b").timer();
+    Timer duration = meters.get("hapair.failover.duration").tag("node", "node-b").timer();
     assertThat(duration.count()).isEqualTo(1);
-    assertThat(duration.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+    assertThat(duration.totalTime(TimeUnit.NANOSECONDS))
         .isEqualTo(timeline.promotedNanos() - timeline.linkLostNanos());
-    assertThat(meters.get("hapair.failovers").tag("node", "node-b").counter().count()).isEqualTo(1);
-    io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+    assertThat(
+            meters
+                .get("hapair.failovers")
+                .tag("node", "node-b")
+                .tag("reason", Failovers.PEER_LOST)
+                .counter()
+                .count())
+        .isEqualTo(1);
+    Metrics.removeRegistry(meters);
   }
 
   @Test
