@@ -1,18 +1,35 @@
 package io.hapair.agent;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.hapair.agent.kube.KubeAgent;
 import io.hapair.agent.standalone.ConfigException;
 import io.hapair.agent.standalone.ConfigLoader;
 import io.hapair.agent.standalone.ControlCommands;
 import io.hapair.agent.standalone.ControlSocket;
 import io.hapair.agent.standalone.NodeRunner;
 import io.hapair.agent.standalone.StandaloneConfig;
+import io.hapair.agent.witness.WitnessServer;
+import io.hapair.api.spec.Durations;
+import io.hapair.api.spec.HostPorts;
+import io.hapair.common.MetricsServer;
+import io.hapair.common.tls.PairCertificates;
 import io.hapair.common.trust.DiskAllowList;
 import io.hapair.common.trust.InstallPolicy;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +56,7 @@ public final class AgentMain implements Runnable {
   }
 
   /** Keeps the process up until it is asked to stop, then closes what runs, once. */
-  static void runUntilShutdown(java.io.Closeable running) throws InterruptedException {
+  static void runUntilShutdown(Closeable running) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -47,7 +64,7 @@ public final class AgentMain implements Runnable {
                 () -> {
                   try {
                     running.close();
-                  } catch (java.io.IOException e) {
+                  } catch (IOException e) {
                     System.err.println("hapair-agent: closing failed: " + e.getMessage());
                   }
                   stopped.countDown();
@@ -78,10 +95,8 @@ public final class AgentMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      java.net.InetSocketAddress bind = io.hapair.api.spec.HostPorts.parse(listen);
-      runUntilShutdown(
-          new io.hapair.agent.witness.WitnessServer(
-              bind, stateDir, java.nio.file.Files.readAllBytes(keyFile)));
+      InetSocketAddress bind = HostPorts.parse(listen);
+      runUntilShutdown(new WitnessServer(bind, stateDir, Files.readAllBytes(keyFile)));
       return 0;
     }
   }
@@ -102,11 +117,11 @@ public final class AgentMain implements Runnable {
         names = "--server-name",
         required = true,
         description = "A DNS name or IP the NBD server is reached at (the VIP); repeat for more.")
-    java.util.List<String> serverNames;
+    List<String> serverNames;
 
     @Override
     public Integer call() throws Exception {
-      io.hapair.common.tls.PairCertificates.generate(dir, pair, serverNames);
+      PairCertificates.generate(dir, pair, serverNames);
       System.out.println(
           "wrote " + dir + "/{ca-cert,server-cert,server-key,client-cert,client-key}.pem");
       return 0;
@@ -168,26 +183,24 @@ public final class AgentMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      java.time.Duration timeout = io.hapair.api.spec.Durations.parse(witnessTimeout);
-      io.fabric8.kubernetes.client.Config base =
-          io.fabric8.kubernetes.client.Config.autoConfigure(null);
-      io.fabric8.kubernetes.client.KubernetesClient client =
-          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(base).build();
+      Duration timeout = Durations.parse(witnessTimeout);
+      Config base = Config.autoConfigure(null);
+      KubernetesClient client = new KubernetesClientBuilder().withConfig(base).build();
       // The witness client never retries and gives up at the deadline: a late answer is unknown.
-      io.fabric8.kubernetes.client.KubernetesClient witnessClient =
-          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+      KubernetesClient witnessClient =
+          new KubernetesClientBuilder()
               .withConfig(
-                  new io.fabric8.kubernetes.client.ConfigBuilder(base)
+                  new ConfigBuilder(base)
                       .withRequestTimeout((int) timeout.toMillis())
                       .withConnectionTimeout((int) timeout.toMillis())
                       .withRequestRetryBackoffLimit(0)
                       .build())
               .build();
-      io.hapair.agent.kube.KubeAgent agent =
-          new io.hapair.agent.kube.KubeAgent(
+      KubeAgent agent =
+          new KubeAgent(
               client,
               witnessClient,
-              new io.hapair.agent.kube.KubeAgent.Settings(
+              new KubeAgent.Settings(
                   node,
                   namespace,
                   stateDir,
@@ -195,10 +208,8 @@ public final class AgentMain implements Runnable {
                   version(),
                   new InstallPolicy(allowCommands, DiskAllowList.of(allowedDisks)),
                   Set.copyOf(servedNamespaces)),
-              java.time.Clock.systemUTC());
-      io.hapair.common.MetricsServer endpoints =
-          new io.hapair.common.MetricsServer(
-              io.hapair.api.spec.HostPorts.parse(metrics), agent::ready);
+              Clock.systemUTC());
+      MetricsServer endpoints = new MetricsServer(HostPorts.parse(metrics), agent::ready);
       agent.start();
       runUntilShutdown(
           () -> {
@@ -249,9 +260,7 @@ public final class AgentMain implements Runnable {
         return 2;
       } catch (Exception e) {
         Throwable cause =
-            e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-                ? e.getCause()
-                : e;
+            e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         System.err.println("hapair-agent: " + cause.getMessage());
         return 3;
       }

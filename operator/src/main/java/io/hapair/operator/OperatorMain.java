@@ -9,6 +9,7 @@ import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.Metrics;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -89,7 +90,7 @@ public final class OperatorMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws java.io.IOException {
+  public Integer call() throws IOException {
     KubernetesClient client = new KubernetesClientBuilder().build();
     AtomicBoolean started = new AtomicBoolean();
     Operator operator =

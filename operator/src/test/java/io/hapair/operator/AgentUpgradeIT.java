@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,9 +75,8 @@ class AgentUpgradeIT {
     // 3. ...and the old primary's agent restarts once it leads nothing.
     try {
       await().atMost(T).until(() -> pod("agent-a") == null);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(
-          io.fabric8.kubernetes.client.utils.Serialization.asYaml(harness.get("up")), e);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(Serialization.asYaml(harness.get("up")), e);
     }
     assertThat(switchoverTarget()).isNull();
     agentPod(updated, "agent-a2", "node-a", newGeneration);

@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,7 +125,7 @@ final class OperatorHarness {
         .setLabels(Map.of(HAPairNode.PAIR_LABEL, HAPairNode.pairLabel(NAMESPACE, pair)));
     report.setSpec(new HAPairNodeSpec(NAMESPACE, pair, uid, node));
     HAPairNodeStatus status = new HAPairNodeStatus();
-    status.setUpdated(java.time.Instant.now().toString());
+    status.setUpdated(Instant.now().toString());
     status.setGroups(List.of(group));
     report.setStatus(status);
     advanceLease(pair, node, group);

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,8 +177,7 @@ class PairResourcesIT {
         .expect()
         .post()
         .withPath("/api/v1/namespaces/default/pods/pinned-db/eviction")
-        .andReturn(
-            201, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Success").build())
+        .andReturn(201, new StatusBuilder().withStatus("Success").build())
         .once();
     Pod free = pod("free-web", "node-a", Map.of());
     Pod elsewhere = pod("pinned-elsewhere", "node-c", Map.of("hapair.io/pin", "primary"));
@@ -199,8 +201,7 @@ class PairResourcesIT {
         .expect()
         .post()
         .withPath("/api/v1/namespaces/default/pods/pinned-elsewhere/eviction")
-        .andReturn(
-            201, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Success").build())
+        .andReturn(201, new StatusBuilder().withStatus("Success").build())
         .once();
 
     // node-b takes over.
@@ -232,7 +233,7 @@ class PairResourcesIT {
   }
 
   private static Pod newPod(String name, String node, Map<String, String> nodeSelector) {
-    return new io.fabric8.kubernetes.api.model.PodBuilder()
+    return new PodBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace("default")
@@ -387,8 +388,7 @@ class PairResourcesIT {
     client
         .resource(
             WitnessLease.write(
-                record,
-                new WitnessLease.Fields(uid, 2, "node-b", java.util.Set.of("node-b"), null)))
+                record, new WitnessLease.Fields(uid, 2, "node-b", Set.of("node-b"), null)))
         .update();
     harness.report(
         uid, "logs", "node-b", OperatorHarness.group("logs", "Secondary", 2, "Degraded", 0));

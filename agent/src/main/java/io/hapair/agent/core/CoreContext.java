@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
  * The state every part of one core shares, and the commands it has emitted for the event being
@@ -85,7 +86,7 @@ final class CoreContext {
   }
 
   /** Issues one disk command; {@code done} runs with its completion. */
-  long disk(java.util.function.LongFunction<Command> command, Consumer<byte[]> done) {
+  long disk(LongFunction<Command> command, Consumer<byte[]> done) {
     long op = nextOp++;
     onDone.put(op, done);
     emit(command.apply(op));
@@ -93,8 +94,7 @@ final class CoreContext {
   }
 
   /** As {@link #disk}, with what to do when the command fails. */
-  long disk(
-      java.util.function.LongFunction<Command> command, Consumer<byte[]> done, Runnable failed) {
+  long disk(LongFunction<Command> command, Consumer<byte[]> done, Runnable failed) {
     long op = disk(command, done);
     onFail.put(op, failed);
     return op;

@@ -6,6 +6,7 @@ import io.hapair.agent.witness.WitnessRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The safety logic of one replicated volume as a pure, single-threaded state machine: {@link
@@ -284,7 +285,7 @@ public final class VolumeCore {
     c.txCounter = 0;
     c.rxCounter = 0;
     c.lastHeard = c.now;
-    Set<Integer> dirty = new java.util.TreeSet<>(c.state.outOfSync());
+    Set<Integer> dirty = new TreeSet<>(c.state.outOfSync());
     dirty.addAll(c.state.activity());
     c.send(
         new PeerMessage.Hello(

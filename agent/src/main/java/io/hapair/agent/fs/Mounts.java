@@ -3,6 +3,7 @@ package io.hapair.agent.fs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** What is mounted where, from /proc/self/mountinfo. */
@@ -24,7 +25,7 @@ public final class Mounts {
     for (String line : Files.readAllLines(mountinfo)) {
       // id parent major:minor root mountpoint options [optional...] - type source superoptions
       String[] f = line.split(" ");
-      int dash = java.util.Arrays.asList(f).indexOf("-");
+      int dash = Arrays.asList(f).indexOf("-");
       if (f.length > 4 && dash > 0 && dash + 2 < f.length && unescape(f[4]).equals(target)) {
         found = Optional.of(unescape(f[dash + 2])); // the last one mounted there is what is seen
       }

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -339,7 +340,7 @@ public final class KubeAgent implements Closeable {
                       "pair {} node {}: forced promotion refused: {}",
                       key,
                       settings.node(),
-                      failure instanceof java.util.concurrent.CompletionException
+                      failure instanceof CompletionException
                           ? failure.getCause().getMessage()
                           : failure.getMessage());
                 }

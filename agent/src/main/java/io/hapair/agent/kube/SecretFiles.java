@@ -6,6 +6,7 @@ import io.hapair.common.tls.PairCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
@@ -52,6 +53,6 @@ final class SecretFiles {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.write(temp, content);
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-    Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A client's socket with buffered streams, which STARTTLS replaces with TLS streams; or a Unix
@@ -35,6 +36,6 @@ final class NbdConnection {
   }
 
   boolean isTls() {
-    return socket instanceof javax.net.ssl.SSLSocket;
+    return socket instanceof SSLSocket;
   }
 }

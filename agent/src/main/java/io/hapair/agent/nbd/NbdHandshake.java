@@ -1,6 +1,7 @@
 package io.hapair.agent.nbd;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -122,7 +123,7 @@ final class NbdHandshake {
       reply(option, Nbd.REP_ERR_TLS_REQD, "this export requires TLS");
       return null;
     }
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+    ByteBuffer b = ByteBuffer.wrap(data);
     if (b.remaining() < 4) {
       reply(option, Nbd.REP_ERR_INVALID, "truncated request");
       return null;
@@ -152,13 +153,13 @@ final class NbdHandshake {
       reply(option, Nbd.REP_ERR_UNKNOWN, "this node is not primary for \"" + name + "\"");
       return null;
     }
-    java.nio.ByteBuffer info = java.nio.ByteBuffer.allocate(12);
+    ByteBuffer info = ByteBuffer.allocate(12);
     info.putShort((short) Nbd.INFO_EXPORT)
         .putLong(export.size())
         .putShort((short) transmissionFlags());
     reply(option, Nbd.REP_INFO, info.array());
     if (wantsBlockSize) {
-      java.nio.ByteBuffer sizes = java.nio.ByteBuffer.allocate(14);
+      ByteBuffer sizes = ByteBuffer.allocate(14);
       sizes
           .putShort((short) Nbd.INFO_BLOCK_SIZE)
           .putInt(1)

@@ -13,6 +13,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,7 @@ public final class UnixNbdServer implements Closeable {
   public UnixNbdServer(NbdExport export, Path path, Tags meterTags, String logPrefix)
       throws IOException {
     Path dir = path.toAbsolutePath().getParent();
-    Set<java.nio.file.attribute.PosixFilePermission> dirPerms = Files.getPosixFilePermissions(dir);
+    Set<PosixFilePermission> dirPerms = Files.getPosixFilePermissions(dir);
     if (!PosixFilePermissions.toString(dirPerms).endsWith("------")) {
       throw new IOException(
           dir

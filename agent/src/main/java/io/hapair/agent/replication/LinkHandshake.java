@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -60,7 +61,7 @@ public final class LinkHandshake {
 
   public static PeerSession accept(
       Socket socket,
-      java.util.function.Function<Hello, Hello> localFor,
+      Function<Hello, Hello> localFor,
       Expectation expect,
       byte[] pairKey,
       Duration ping,

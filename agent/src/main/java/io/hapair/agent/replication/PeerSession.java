@@ -4,9 +4,11 @@ import io.hapair.common.Daemons;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -183,7 +185,7 @@ public final class PeerSession implements Closeable {
       close("protocol violation: " + e.getMessage());
     } catch (IOException e) {
       close(
-          e instanceof java.io.EOFException
+          e instanceof EOFException
               ? "closed by " + peer.node()
               : "link lost: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     } catch (RuntimeException e) {
@@ -192,7 +194,7 @@ public final class PeerSession implements Closeable {
   }
 
   private static String text(Frame frame) {
-    return java.nio.charset.StandardCharsets.UTF_8.decode(frame.payload()).toString();
+    return StandardCharsets.UTF_8.decode(frame.payload()).toString();
   }
 
   public void close(String reason) {

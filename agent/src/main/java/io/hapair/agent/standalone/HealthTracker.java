@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -37,7 +38,7 @@ final class HealthTracker implements Closeable {
   private final String logPrefix;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Daemons.named("tracking"));
-  private final java.util.Map<String, Integer> downLooks = new java.util.HashMap<>();
+  private final Map<String, Integer> downLooks = new HashMap<>();
   private int failuresInARow;
 
   /**

@@ -7,6 +7,7 @@ import io.hapair.agent.fs.Filesystem;
 import io.hapair.agent.fs.FilesystemPlan;
 import io.hapair.agent.fs.Mounts;
 import io.hapair.agent.hooks.HookRunner;
+import io.hapair.agent.meta.Role;
 import io.hapair.agent.tls.TlsContexts;
 import io.hapair.agent.vip.IpCommands;
 import io.hapair.agent.vip.VipManager;
@@ -28,11 +29,13 @@ import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FailoverSpec;
 import io.hapair.api.v1alpha1.GarpSpec;
 import io.hapair.api.v1alpha1.HAPairSpec;
+import io.hapair.api.v1alpha1.HealthCheckSpec;
 import io.hapair.api.v1alpha1.HooksSpec;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VirtualIP;
 import io.hapair.api.v1alpha1.VolumeSpec;
+import io.hapair.common.Daemons;
 import io.hapair.common.MetricsServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -43,9 +46,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +70,7 @@ public final class NodeRunner implements Closeable {
 
   private final List<Closeable> open = new ArrayList<>();
   private final List<ReplicatedVolume> volumes = new ArrayList<>();
-  private final java.util.Map<ReplicatedVolume, WorkloadSequence> workloads =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<ReplicatedVolume, WorkloadSequence> workloads = new ConcurrentHashMap<>();
   private final WitnessSource witnesses;
   // Automatic failover needs a witness; maintenance turns it off on top of that.
   private boolean witnessed;
@@ -69,8 +82,7 @@ public final class NodeRunner implements Closeable {
     /**
      * @param highestEpochSeen this node's highest epoch, known once the volume is open
      */
-    Arbiter forGroup(
-        GroupSpec group, VolumeConfig volume, java.util.function.LongSupplier highestEpochSeen)
+    Arbiter forGroup(GroupSpec group, VolumeConfig volume, LongSupplier highestEpochSeen)
         throws ConfigException;
   }
 
@@ -84,8 +96,7 @@ public final class NodeRunner implements Closeable {
   }
 
   private final PeerReports peerReports;
-  private final java.util.Map<String, PeerConfirmedLead> pendingLeads =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, PeerConfirmedLead> pendingLeads = new ConcurrentHashMap<>();
 
   private NodeRunner(WitnessSource witnesses, PeerReports peerReports) {
     this.witnesses = witnesses;
@@ -121,7 +132,7 @@ public final class NodeRunner implements Closeable {
           runner::failBack,
           FAILBACK_CHECK.toMillis(),
           FAILBACK_CHECK.toMillis(),
-          java.util.concurrent.TimeUnit.MILLISECONDS);
+          TimeUnit.MILLISECONDS);
       runner.ready = true;
     } catch (ConfigException | IOException | RuntimeException e) {
       runner.close();
@@ -194,7 +205,7 @@ public final class NodeRunner implements Closeable {
             .orElseThrow(() -> new ConfigException("no service group " + groupName));
     VolumeConfig vc = volumeConfig(config, group);
     try (FileBlockStore store = FileBlockStore.open(vc.disk())) {
-      var opened = new java.util.concurrent.atomic.AtomicReference<ReplicatedVolume>();
+      var opened = new AtomicReference<ReplicatedVolume>();
       Arbiter witness = arbiterFor(config, group, vc, () -> opened.get().metadata().highestEpoch());
       ReplicatedVolume volume = ReplicatedVolume.open(vc, store, witness);
       opened.set(volume);
@@ -217,12 +228,12 @@ public final class NodeRunner implements Closeable {
     FileBlockStore store = FileBlockStore.open(disk);
     open.add(store);
     // The witness-none record starts at the highest epoch this node has seen (known once open).
-    var opened = new java.util.concurrent.atomic.AtomicReference<ReplicatedVolume>();
+    var opened = new AtomicReference<ReplicatedVolume>();
     Arbiter witness = witnesses.forGroup(group, vc, () -> opened.get().metadata().highestEpoch());
     ReplicatedVolume replicated = ReplicatedVolume.open(vc, store, witness);
     opened.set(replicated);
     volumes.add(replicated);
-    var vipManager = new java.util.concurrent.atomic.AtomicReference<VipManager>();
+    var vipManager = new AtomicReference<VipManager>();
     HookRunner hooks = hooksOf(config, group, vc);
     open.add(hooks);
     WorkloadSequence workload = workloadOf(config, group, vc, replicated, hooks);
@@ -260,13 +271,13 @@ public final class NodeRunner implements Closeable {
             ? group.preferredNode()
             : config.spec.getNodes().get(0).getName();
     // A filesystem's volume is not exported as well: two users of one block device corrupt it.
-    java.util.function.Consumer<Boolean> export = holding -> {};
+    Consumer<Boolean> export = holding -> {};
     if (workload == null) {
       RoleFollowingExport nbd = exportOf(config, vc, group, replicated);
       open.add(0, nbd);
       export = nbd;
     }
-    java.util.function.BooleanSupplier mayHoldVip =
+    BooleanSupplier mayHoldVip =
         workload == null ? replicated::mayServe : () -> replicated.mayServe() && workload.ready();
     VipManager vips =
         new VipManager(
@@ -318,7 +329,7 @@ public final class NodeRunner implements Closeable {
     log.info(
         "{}: running ({}, protocol {}): {}",
         vc.logPrefix(),
-        replicated.role() == io.hapair.agent.meta.Role.PRIMARY ? "primary" : "secondary",
+        replicated.role() == Role.PRIMARY ? "primary" : "secondary",
         vc.protocol(),
         start.reason());
   }
@@ -466,10 +477,7 @@ public final class NodeRunner implements Closeable {
   }
 
   private static Arbiter arbiterFor(
-      StandaloneConfig config,
-      GroupSpec group,
-      VolumeConfig vc,
-      java.util.function.LongSupplier seen) {
+      StandaloneConfig config, GroupSpec group, VolumeConfig vc, LongSupplier seen) {
     Set<String> nodes = Set.of(vc.node(), vc.peerNode());
     if ("none".equals(config.witness)) {
       return new SoloArbiter(config.uid(), nodes, seen);
@@ -548,16 +556,13 @@ public final class NodeRunner implements Closeable {
   }
 
   /** How often failback looks at the groups; a peer must be in sync on two looks in a row. */
-  static final java.time.Duration FAILBACK_CHECK = java.time.Duration.ofSeconds(2);
+  static final Duration FAILBACK_CHECK = Duration.ofSeconds(2);
 
-  private final java.util.Map<String, String> preferredNodes =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Set<String> inSyncLastLook =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, String> preferredNodes = new ConcurrentHashMap<>();
+  private final Set<String> inSyncLastLook = ConcurrentHashMap.newKeySet();
   private volatile boolean failbackPreferred;
-  private final java.util.concurrent.ScheduledExecutorService failbackTimer =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-          io.hapair.common.Daemons.named("failback"));
+  private final ScheduledExecutorService failbackTimer =
+      Executors.newSingleThreadScheduledExecutor(Daemons.named("failback"));
 
   /**
    * The settings a running pair takes without a restart: maintenance, each group's preferred node
@@ -578,15 +583,14 @@ public final class NodeRunner implements Closeable {
    * Completes, with how many groups were handed over, when all handovers have; groups already led
    * by the target are left alone.
    */
-  public java.util.concurrent.CompletableFuture<Integer> switchOverTo(String target) {
-    List<java.util.concurrent.CompletableFuture<Long>> handovers = new ArrayList<>();
+  public CompletableFuture<Integer> switchOverTo(String target) {
+    List<CompletableFuture<Long>> handovers = new ArrayList<>();
     for (ReplicatedVolume v : volumes) {
-      if (v.role() == io.hapair.agent.meta.Role.PRIMARY && target.equals(v.config().peerNode())) {
+      if (v.role() == Role.PRIMARY && target.equals(v.config().peerNode())) {
         handovers.add(handOver(v));
       }
     }
-    return java.util.concurrent.CompletableFuture.allOf(
-            handovers.toArray(java.util.concurrent.CompletableFuture[]::new))
+    return CompletableFuture.allOf(handovers.toArray(CompletableFuture[]::new))
         .thenApply(v -> handovers.size());
   }
 
@@ -594,7 +598,7 @@ public final class NodeRunner implements Closeable {
    * A handover that takes a group's filesystem down first (hooks, unmount, detach): a failed
    * unmount keeps the role, and a handover that then fails brings the filesystem back.
    */
-  private java.util.concurrent.CompletableFuture<Long> handOver(ReplicatedVolume v) {
+  private CompletableFuture<Long> handOver(ReplicatedVolume v) {
     WorkloadSequence workload = workloads.get(v);
     if (workload == null) {
       return v.handOver();
@@ -607,7 +611,7 @@ public final class NodeRunner implements Closeable {
         .thenCompose(released -> v.handOver())
         .whenComplete(
             (epoch, failure) -> {
-              if (failure != null && v.role() == io.hapair.agent.meta.Role.PRIMARY) {
+              if (failure != null && v.role() == Role.PRIMARY) {
                 workload.resume();
               }
             });
@@ -622,7 +626,7 @@ public final class NodeRunner implements Closeable {
     for (ReplicatedVolume v : volumes) {
       String group = v.config().group();
       boolean candidate =
-          v.role() == io.hapair.agent.meta.Role.PRIMARY
+          v.role() == Role.PRIMARY
               && v.config().peerNode().equals(preferredNodes.get(group))
               && v.peerState() == ReplicatedVolume.PeerState.CONNECTED;
       if (!candidate) {
@@ -653,18 +657,18 @@ public final class NodeRunner implements Closeable {
         Durations.parse(
             failover.getFailoverWindow() == null ? "10m" : failover.getFailoverWindow());
     boolean trackInterface = !Boolean.FALSE.equals(failover.getTrackInterface());
-    java.util.Map<ReplicatedVolume, Set<String>> interfaces = new java.util.LinkedHashMap<>();
+    Map<ReplicatedVolume, Set<String>> interfaces = new LinkedHashMap<>();
     List<GroupSpec> groups = GroupSpec.of(config.pair, config.spec);
     for (int i = 0; i < volumes.size(); i++) {
       ReplicatedVolume volume = volumes.get(i);
       volume.setFailoverBudget(max, window);
-      Set<String> tracked = new java.util.TreeSet<>();
+      Set<String> tracked = new TreeSet<>();
       if (trackInterface) {
         groups.get(i).virtualIPs().forEach(vip -> tracked.add(vip.getIface()));
       }
       interfaces.put(volume, tracked);
     }
-    io.hapair.api.v1alpha1.HealthCheckSpec check = failover.getHealthCheck();
+    HealthCheckSpec check = failover.getHealthCheck();
     open.add(
         0,
         new HealthTracker(

@@ -3,6 +3,7 @@ package io.hapair.agent.volume;
 import io.hapair.agent.disk.BlockStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -29,11 +30,10 @@ final class DiskInspector {
   static Optional<String> signature(BlockStore store) throws IOException {
     ByteBuffer b = head(store);
     if (b.limit() >= 1082
-        && Short.toUnsignedInt(b.order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(1080))
-            == 0xEF53) {
+        && Short.toUnsignedInt(b.order(ByteOrder.LITTLE_ENDIAN).getShort(1080)) == 0xEF53) {
       return Optional.of("ext2/3/4 filesystem");
     }
-    b.order(java.nio.ByteOrder.BIG_ENDIAN);
+    b.order(ByteOrder.BIG_ENDIAN);
     if (startsWith(b, 0, "XFSB")) {
       return Optional.of("XFS filesystem");
     }

@@ -15,12 +15,15 @@ import io.hapair.agent.replication.FrameType;
 import io.hapair.agent.replication.Hello;
 import io.hapair.agent.replication.LinkHandshake;
 import io.hapair.agent.replication.PeerSession;
+import io.hapair.agent.replication.ReplicationProtocolException;
 import io.hapair.agent.replication.SplitBrainResolver;
 import io.hapair.agent.replication.SyncDecision;
 import io.hapair.agent.replication.UdpHeartbeat;
 import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.ConflictException;
+import io.hapair.agent.witness.MeteredArbiter;
 import io.hapair.agent.witness.WitnessRecord;
+import io.hapair.api.v1alpha1.VerifyAlgorithm;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import io.hapair.common.Daemons;
 import java.io.Closeable;
@@ -30,18 +33,23 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,15 +155,14 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   private long nextId;
   private String fault;
   private volatile boolean closed;
-  private final java.util.concurrent.atomic.AtomicLong resyncedBytes =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong resyncedBytes = new AtomicLong();
 
   private ReplicatedVolume(
       VolumeConfig config, BlockStore store, MetadataStore meta, Arbiter arbiter) {
     this.config = config;
     this.store = store;
     this.meta = meta;
-    this.arbiter = new io.hapair.agent.witness.MeteredArbiter(arbiter, VolumeMeters.tags(config));
+    this.arbiter = new MeteredArbiter(arbiter, VolumeMeters.tags(config));
     this.logPrefix = config.logPrefix();
     this.activityLog = new ActivityLog(MetadataStore.MAX_ACTIVITY_LOG / 2, List.of());
     // The primary's term is the shorter one, so a link cut makes it stop answering before the
@@ -824,8 +831,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       case HANDOVER -> acceptHandOver(frame.payload().getLong(0));
       default -> {
         if (secondary == null) {
-          throw new io.hapair.agent.replication.ReplicationProtocolException(
-              frame.type() + " sent to a primary");
+          throw new ReplicationProtocolException(frame.type() + " sent to a primary");
         }
         secondary.enqueue(frame);
       }
@@ -844,9 +850,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   }
 
   private int verifyFlag() {
-    return config.verifyAlgorithm() == io.hapair.api.v1alpha1.VerifyAlgorithm.SHA256
-        ? VERIFY_SHA256
-        : 0;
+    return config.verifyAlgorithm() == VerifyAlgorithm.SHA256 ? VERIFY_SHA256 : 0;
   }
 
   static final int VERIFY_SHA256 = 4;
@@ -1261,7 +1265,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     return CompletableFuture.supplyAsync(() -> runVerify(resync), verifier);
   }
 
-  private final java.util.concurrent.ExecutorService verifier =
+  private final ExecutorService verifier =
       Executors.newSingleThreadExecutor(Daemons.named("verify"));
 
   private VerifyReport runVerify(boolean resync) {
@@ -1270,7 +1274,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     long chunk = 1 << 20;
     long differing = 0;
     long regions = 0;
-    java.util.ArrayDeque<Request> window = new java.util.ArrayDeque<>();
+    ArrayDeque<Request> window = new ArrayDeque<>();
     for (long offset = 0; offset < store.size() || !window.isEmpty(); ) {
       if (offset < store.size() && window.size() < 8) {
         Request r =
@@ -1297,7 +1301,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
       long first = done.offset / regionSize;
       for (int i = 0; i * digest < local.length; i++) {
         regions++;
-        if (!java.util.Arrays.equals(
+        if (!Arrays.equals(
             local, i * digest, (i + 1) * digest, peer, i * digest, (i + 1) * digest)) {
           meta.bitmap().setRegion(first + i);
           differing++;
@@ -1752,7 +1756,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                       config.pairUid(),
                       Math.max(record.epoch(), seen) + 1, // never reuse an epoch this disk saw
                       config.node(),
-                      java.util.Set.of(config.node()),
+                      Set.of(config.node()),
                       record.version()));
             })
         .thenCompose(
@@ -2048,8 +2052,7 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
     int page = p.getInt();
     if ((frame.flags() & BITMAP_LAST) == 0) {
       if (page < 0 || page >= meta.bitmap().pages() || p.remaining() != Bitmap.PAGE_BYTES) {
-        throw new io.hapair.agent.replication.ReplicationProtocolException(
-            "bad BITMAP page " + page);
+        throw new ReplicationProtocolException("bad BITMAP page " + page);
       }
       byte[] bytes = new byte[Bitmap.PAGE_BYTES];
       p.get(bytes);

@@ -10,12 +10,15 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -33,7 +36,7 @@ public final class WitnessServer implements Closeable {
   private final WitnessStore store;
   private final byte[] key;
   private final ExecutorService threads;
-  private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   public WitnessServer(InetSocketAddress bind, Path stateDir, byte[] key) throws IOException {
@@ -77,7 +80,7 @@ public final class WitnessServer implements Closeable {
         Frame request;
         try {
           request = reader.read(in);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
           return;
         }
         ByteBuffer reply = ByteBuffer.allocate(4096);

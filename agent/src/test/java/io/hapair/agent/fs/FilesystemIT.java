@@ -7,12 +7,14 @@ import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.FilesystemSpec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +117,7 @@ class FilesystemIT {
   @Test
   void aPartitionTableIsASignatureAndNeverFormatted() throws IOException {
     try (FileChannel ch = FileChannel.open(image, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55, (byte) 0xAA}), 510); // an MBR
+      ch.write(ByteBuffer.wrap(new byte[] {0x55, (byte) 0xAA}), 510); // an MBR
     }
 
     assertThatThrownBy(() -> fs(FilesystemSpec.Type.ext4, true).findOrFormat(loop))
@@ -128,7 +130,7 @@ class FilesystemIT {
   void dataWithoutAKnownSignatureIsNeverFormatted() throws IOException {
     byte[] data = "application data, not a filesystem".getBytes();
     try (FileChannel ch = FileChannel.open(image, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(data), 8192);
+      ch.write(ByteBuffer.wrap(data), 8192);
     }
 
     assertThatThrownBy(() -> fs(FilesystemSpec.Type.ext4, true).findOrFormat(loop))
@@ -181,7 +183,7 @@ class FilesystemIT {
 
     Process holder = new ProcessBuilder("sh", "-c", "cd " + mnt + " && exec sleep 60").start();
     try {
-      org.awaitility.Awaitility.await()
+      Awaitility.await()
           .atMost(T)
           .until(
               () -> Files.readSymbolicLink(Path.of("/proc/" + holder.pid() + "/cwd")).equals(mnt));

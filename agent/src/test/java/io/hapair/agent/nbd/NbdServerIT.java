@@ -12,12 +12,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,7 +220,7 @@ class NbdServerIT {
 
   @Test
   void plainNbdOffLoopbackIsRefused() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () ->
                 new NbdServer(
                     export, new InetSocketAddress("0.0.0.0", 0), null, Tags.empty(), "test"))
@@ -228,7 +230,7 @@ class NbdServerIT {
 
   /** A WRITE request header with the given magic and length, followed by 4 KiB of payload. */
   private static byte[] request(int magic, int length) {
-    return java.nio.ByteBuffer.allocate(28 + 4096)
+    return ByteBuffer.allocate(28 + 4096)
         .putInt(magic)
         .putShort((short) 0)
         .putShort((short) Nbd.CMD_WRITE)

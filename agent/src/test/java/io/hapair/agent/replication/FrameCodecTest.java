@@ -10,6 +10,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,7 @@ class FrameCodecTest {
         for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
           input[random.nextInt(input.length)] ^= (byte) (1 << random.nextInt(8));
         }
-        if (java.util.Arrays.equals(input, valid)) {
+        if (Arrays.equals(input, valid)) {
           continue; // two flips of the same bit: not a mutation
         }
       }

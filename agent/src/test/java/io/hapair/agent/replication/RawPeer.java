@@ -3,8 +3,10 @@ package io.hapair.agent.replication;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 
 /**
@@ -56,7 +58,7 @@ public final class RawPeer implements AutoCloseable {
         reader.read(in);
       }
       return false;
-    } catch (java.io.EOFException | java.net.SocketException e) {
+    } catch (EOFException | SocketException e) {
       return true;
     } catch (IOException e) {
       return false;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * One simulated run: two nodes each running the real {@link VolumeCore}, a witness, a client, the
@@ -334,8 +335,7 @@ final class Sim {
     }
   }
 
-  private void disk(
-      Node n, int inc, long op, Runnable effect, java.util.function.Supplier<byte[]> read) {
+  private void disk(Node n, int inc, long op, Runnable effect, Supplier<byte[]> read) {
     boolean fails = n.disk.failsNow(rnd);
     long done = n.disk.completionTime(now, rnd);
     after(

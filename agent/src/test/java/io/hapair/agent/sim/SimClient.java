@@ -3,6 +3,7 @@ package io.hapair.agent.sim;
 import io.hapair.agent.core.Command;
 import io.hapair.agent.core.Event;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -126,7 +127,7 @@ final class SimClient {
               + op.kind
               + " block "
               + op.block
-              + (op.values != null ? " values " + java.util.Arrays.toString(op.values) : "")
+              + (op.values != null ? " values " + Arrays.toString(op.values) : "")
               + (op.fua ? " FUA" : "")
               + (op.covers != null ? " covers " + op.covers : ""));
     }

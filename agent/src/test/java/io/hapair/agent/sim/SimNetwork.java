@@ -3,6 +3,7 @@ package io.hapair.agent.sim;
 import io.hapair.agent.core.Event;
 import io.hapair.agent.core.Frame;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -108,7 +109,7 @@ final class SimNetwork {
 
   void heal() {
     for (long[] row : cutUntil) {
-      java.util.Arrays.fill(row, 0);
+      Arrays.fill(row, 0);
     }
   }
 }

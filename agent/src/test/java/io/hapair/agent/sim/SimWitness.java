@@ -5,6 +5,7 @@ import io.hapair.agent.core.Event.WitnessOutcome;
 import io.hapair.agent.witness.WitnessRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The witness: one record, changed only by compare-and-swap of the whole record, every change a new
@@ -51,7 +52,7 @@ final class SimWitness {
 
   private WitnessRecord visible() {
     if (replacedBy != null) {
-      return new WitnessRecord(replacedBy, 1, "", java.util.Set.of(), "x" + version);
+      return new WitnessRecord(replacedBy, 1, "", Set.of(), "x" + version);
     }
     return record;
   }

@@ -1,5 +1,6 @@
 package io.hapair.agent.standalone;
 
+import io.hapair.agent.meta.Role;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.agent.witness.InMemoryArbiter;
 import java.io.IOException;
@@ -95,7 +96,7 @@ final class LoopbackPair implements AutoCloseable {
 
   /** Whether {@code runner} leads its group with the peer connected and in sync. */
   static boolean leadsInSync(NodeRunner runner) {
-    return volume(runner).role() == io.hapair.agent.meta.Role.PRIMARY
+    return volume(runner).role() == Role.PRIMARY
         && volume(runner).peerState() == ReplicatedVolume.PeerState.CONNECTED;
   }
 

@@ -7,6 +7,7 @@ import io.hapair.agent.support.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ class StandaloneIT {
             "  failover: {heartbeatInterval: 100ms, missedHeartbeats: 5}",
             ""));
     for (String line : extraSpec) {
-      Files.writeString(file, "  " + line + "\n", java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(file, "  " + line + "\n", StandardOpenOption.APPEND);
     }
     return file;
   }

@@ -10,6 +10,7 @@ import io.hapair.agent.fs.Mounts;
 import io.hapair.agent.meta.Role;
 import io.hapair.agent.support.Command;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class WorkloadIT {
     Path file = dir.resolve("a-mnt/committed");
     try (FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap("row 1".getBytes()));
+      ch.write(ByteBuffer.wrap("row 1".getBytes()));
       ch.force(true); // acknowledged only once replicated (protocol C)
     }
     await().atMost(T).until(() -> leadsInSync(pair.a));

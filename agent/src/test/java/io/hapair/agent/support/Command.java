@@ -1,13 +1,17 @@
 package io.hapair.agent.support;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Runs a real program (an NBD client, ip, nft) with a time bound and captures its output. */
 public final class Command {
@@ -38,7 +42,7 @@ public final class Command {
     try {
       Process process =
           new ProcessBuilder(command)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
       var out = process.getInputStream();
       var err = process.getErrorStream();
@@ -50,9 +54,7 @@ public final class Command {
       }
       return new Result(
           process.exitValue(), stdout.get(5, TimeUnit.SECONDS), stderr.get(5, TimeUnit.SECONDS));
-    } catch (IOException
-        | java.util.concurrent.ExecutionException
-        | java.util.concurrent.TimeoutException e) {
+    } catch (IOException | ExecutionException | TimeoutException e) {
       throw new AssertionError("could not run " + command, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -60,7 +62,7 @@ public final class Command {
     }
   }
 
-  private static String readAll(java.io.InputStream in) {
+  private static String readAll(InputStream in) {
     try {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

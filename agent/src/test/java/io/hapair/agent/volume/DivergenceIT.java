@@ -7,10 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.hapair.agent.support.Command;
 import io.hapair.agent.witness.InMemoryArbiter;
 import io.hapair.agent.witness.WitnessRecord;
+import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -63,7 +66,7 @@ class DivergenceIT {
   @Test
   void discardLeastChangesSavesTheSecondarysChangesThenResyncsIt() throws Exception {
     pair = new PairHarness(dir, Protocol.C, "key".getBytes());
-    pair.splitBrain = io.hapair.api.v1alpha1.HAPairSpec.SplitBrainPolicy.DiscardLeastChanges;
+    pair.splitBrain = HAPairSpec.SplitBrainPolicy.DiscardLeastChanges;
     pair.startInSync(pair.arbiter, pair.arbiter);
     pair.b.crash();
     Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x0a 0 64k").orFail();
@@ -82,14 +85,14 @@ class DivergenceIT {
 
     assertThat(pair.a.sha256()).isEqualTo(pair.b.sha256());
     Path saved;
-    try (var files = java.nio.file.Files.list(dir)) {
+    try (var files = Files.list(dir)) {
       saved =
           files
               .filter(f -> f.getFileName().toString().endsWith(".discarded"))
               .findFirst()
               .orElseThrow();
     }
-    byte[] copy = java.nio.file.Files.readAllBytes(saved);
+    byte[] copy = Files.readAllBytes(saved);
     assertThat(copy).hasSize(16 * (8 + 4096)); // node-a's 64 KiB, region by region
     assertThat(copy[8]).isEqualTo((byte) 0x0a);
   }
@@ -131,10 +134,7 @@ class DivergenceIT {
     pair = new PairHarness(dir, Protocol.C, null);
     try (FileChannel disk = FileChannel.open(pair.b.disk, StandardOpenOption.WRITE)) {
       disk.write(
-          ByteBuffer.allocate(2)
-              .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-              .putShort(0, (short) 0xEF53),
-          1080);
+          ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) 0xEF53), 1080);
     }
 
     assertThatThrownBy(() -> pair.b.start(pair.arbiter))

@@ -6,10 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.hapair.agent.meta.DiskState;
 import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +112,7 @@ class ReplicationIT {
     pair.b.crash();
 
     var write =
-        java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture.supplyAsync(
             () ->
                 Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x11 0 64k"));
 
@@ -158,9 +162,8 @@ class ReplicationIT {
     copyRandomInto(pair.a.uri(), 6, 16);
     pair.a.crash();
     // A write the crashed primary made locally but never got to its peer (inside a hot extent).
-    try (var disk =
-        java.nio.channels.FileChannel.open(pair.a.disk, java.nio.file.StandardOpenOption.WRITE)) {
-      disk.write(java.nio.ByteBuffer.wrap(new byte[4096]).put(0, (byte) 0xEE), 5 << 20);
+    try (var disk = FileChannel.open(pair.a.disk, StandardOpenOption.WRITE)) {
+      disk.write(ByteBuffer.wrap(new byte[4096]).put(0, (byte) 0xEE), 5 << 20);
     }
     assertThat(pair.a.sha256()).isNotEqualTo(pair.b.sha256());
     pair.b.promoteAndExport();

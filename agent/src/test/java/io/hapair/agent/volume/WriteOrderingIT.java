@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ class WriteOrderingIT {
     assertThat(commits).as("commits that reached the secondary before the crash").isPositive();
   }
 
-  private static long record(FileChannel disk, long offset, long magic) throws java.io.IOException {
+  private static long record(FileChannel disk, long offset, long magic) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(16);
     disk.read(b, offset);
     return b.getLong(0) == magic ? b.getLong(8) : -1;

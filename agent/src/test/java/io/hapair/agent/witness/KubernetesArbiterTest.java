@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +13,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.Daemons;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,11 +52,11 @@ class KubernetesArbiterTest {
   @Test
   void theMockAnswersAStaleResourceVersionWith409() {
     Lease read = client.leases().inNamespace(NS).withName(LEASE).get();
-    Lease first = new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder(read).build();
+    Lease first = new LeaseBuilder(read).build();
     first.getSpec().setHolderIdentity("a");
     client.leases().resource(first).update();
 
-    Lease stale = new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder(read).build();
+    Lease stale = new LeaseBuilder(read).build();
     stale.getSpec().setHolderIdentity("b");
     assertThatThrownBy(() -> client.leases().resource(stale).update())
         .isInstanceOfSatisfying(
@@ -107,7 +112,7 @@ class KubernetesArbiterTest {
         for (CompletableFuture<WitnessRecord> attempt : List.of(aWins, bWins)) {
           try {
             winners.add(attempt.get(10, TimeUnit.SECONDS).primary());
-          } catch (java.util.concurrent.ExecutionException e) {
+          } catch (ExecutionException e) {
             assertThat(e).hasRootCauseInstanceOf(ConflictException.class);
           }
         }
@@ -143,17 +148,17 @@ class KubernetesArbiterTest {
 
   @Test
   void anApiServerThatDoesNotAnswerIsAnUnknownOutcome() throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       List<Socket> held = new ArrayList<>();
       Thread acceptor =
-          io.hapair.common.Daemons.start(
+          Daemons.start(
               "silent-api-server",
               () -> {
                 try {
                   while (held.size() < 20) {
                     held.add(silent.accept());
                   }
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                   // the test is over
                 }
               });

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ class WitnessIT {
 
       // ... and replays it once node-b is outdated: the client must not believe it.
       assertThatThrownBy(() -> throughProxy.read().get())
-          .isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .isInstanceOf(ExecutionException.class)
           .cause()
           .isInstanceOf(OutcomeUnknownException.class)
           .hasMessageContaining("not bound to this request");
@@ -64,7 +65,7 @@ class WitnessIT {
       assertThat(won.primary()).isEqualTo("node-a");
       assertThat(b.compareAndSwap(read, read.promoted("node-b")))
           .failsWithin(Duration.ofSeconds(5))
-          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(ConflictException.class);
       assertThat(b.read().get().primary()).isEqualTo("node-a");
     }
@@ -91,7 +92,7 @@ class WitnessIT {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       assertThat(client(silent.getLocalPort(), KEY).read())
           .failsWithin(Duration.ofSeconds(5))
-          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(OutcomeUnknownException.class);
     }
   }
@@ -104,7 +105,7 @@ class WitnessIT {
 
       assertThat(stranger.compareAndSwap(read, read.promoted("node-b")))
           .failsWithin(Duration.ofSeconds(5))
-          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(OutcomeUnknownException.class);
       assertThat(client(witness.port(), KEY).read().get()).isEqualTo(read);
     }

@@ -3,6 +3,7 @@ package io.hapair.api.spec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -28,7 +29,7 @@ public final class PairObjects {
   public static final String SWITCHOVER_SEEN_AT_ANNOTATION = "hapair.io/switchover-seen-at";
 
   /** How long a request annotation stays valid after the operator first saw it. */
-  public static final java.time.Duration REQUEST_DEADLINE = java.time.Duration.ofSeconds(60);
+  public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(60);
 
   /** Annotation asking for a forced promotion (see {@link ForcePromoteRequest}). */
   public static final String FORCE_PROMOTE_ANNOTATION = "hapair.io/force-promote";

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -44,7 +45,7 @@ public final class WitnessLease {
    * @param lookup reads a Lease in the install namespace by name (null if absent)
    */
   public static String resolve(
-      java.util.function.Function<String, Lease> lookup,
+      Function<String, Lease> lookup,
       String pairNamespace,
       String pairName,
       String pairUid,

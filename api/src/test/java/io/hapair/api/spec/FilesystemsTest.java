@@ -3,6 +3,7 @@ package io.hapair.api.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hapair.api.v1alpha1.FilesystemSpec;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,8 +28,7 @@ class FilesystemsTest {
   void aPathThatIsNotPlainAndAbsoluteIsRefused(String path) {
     assertThat(Filesystems.check("spec.filesystem", fs(path, null)))
         .extracting(Filesystems.Problem::field, Filesystems.Problem::reason)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("spec.filesystem.mountPath", "InvalidPath"));
+        .containsExactly(Tuple.tuple("spec.filesystem.mountPath", "InvalidPath"));
   }
 
   @ParameterizedTest

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.operator.MockCluster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,7 +114,7 @@ class OperatorScaleBench {
         HAPair pair =
             client
                 .resources(HAPair.class)
-                .load(new java.io.ByteArrayInputStream(template.getBytes()))
+                .load(new ByteArrayInputStream(template.getBytes()))
                 .item();
         pair.getMetadata().setName("pair-" + i);
         pair.getMetadata().setNamespace("default");
@@ -251,8 +254,8 @@ class OperatorScaleBench {
     return "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255 | 0);
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }

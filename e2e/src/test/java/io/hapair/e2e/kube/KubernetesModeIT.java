@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.agent.kube.KubeAgent;
+import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
@@ -27,6 +29,7 @@ import io.hapair.operator.OperatorSettings;
 import io.hapair.operator.metrics.OperatorMetrics;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
@@ -36,12 +39,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,7 +175,7 @@ class KubernetesModeIT {
     Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x5a 0 1M").orFail();
 
     // Maintenance is applied in place on both nodes (no restart) and shows as a condition.
-    io.hapair.agent.volume.ReplicatedVolume primaryVolume = agentA.volumes("default", "db").get(0);
+    ReplicatedVolume primaryVolume = agentA.volumes("default", "db").get(0);
     setMaintenance(true);
     awaitPair(
         () ->
@@ -283,7 +289,7 @@ class KubernetesModeIT {
   private void annotate(String key, String value) {
     HAPair pair = get();
     if (pair.getMetadata().getAnnotations() == null) {
-      pair.getMetadata().setAnnotations(new java.util.HashMap<>());
+      pair.getMetadata().setAnnotations(new HashMap<>());
     }
     pair.getMetadata().getAnnotations().put(key, value);
     client.resource(pair).update();
@@ -297,16 +303,16 @@ class KubernetesModeIT {
   }
 
   /** Waits for the pair's condition; on a timeout, shows the pair and the agents' reports. */
-  private void awaitPair(java.util.concurrent.Callable<Boolean> condition) {
+  private void awaitPair(Callable<Boolean> condition) {
     try {
       await().atMost(T).until(condition);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           e.getMessage()
               + "\npair status: "
-              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(get().getStatus())
+              + Serialization.asYaml(get().getStatus())
               + "\nreports: "
-              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(reports()),
+              + Serialization.asYaml(reports()),
           e);
     }
   }
@@ -373,10 +379,7 @@ class KubernetesModeIT {
                 dir.resolve("unused.img"),
                 replicationPort,
                 exportPort);
-    return client
-        .resources(HAPair.class)
-        .load(new java.io.ByteArrayInputStream(yaml.getBytes()))
-        .item();
+    return client.resources(HAPair.class).load(new ByteArrayInputStream(yaml.getBytes())).item();
   }
 
   private KubeAgent agent(String node) {

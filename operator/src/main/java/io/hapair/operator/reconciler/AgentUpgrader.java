@@ -13,6 +13,7 @@ import io.hapair.operator.resources.Switchover;
 import io.hapair.operator.status.Conditions;
 import io.hapair.operator.status.StatusAggregator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -67,9 +68,7 @@ public class AgentUpgrader implements Reconciler<DaemonSet> {
   public AgentUpgrader(KubernetesClient client, Set<String> pairNamespaces, Clock clock) {
     this.client = client;
     this.pairNamespaces =
-        pairNamespaces.isEmpty()
-            ? Set.of(io.javaoperatorsdk.operator.api.reconciler.Constants.WATCH_ALL_NAMESPACES)
-            : pairNamespaces;
+        pairNamespaces.isEmpty() ? Set.of(Constants.WATCH_ALL_NAMESPACES) : pairNamespaces;
     this.events = new PairEvents(client);
     this.clock = clock;
   }

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class PairSecret {
    * Creates the Secret unless {@code cached} (the operator's informer) already holds it; returns
    * whether it was created.
    */
-  public boolean ensure(HAPair pair, java.util.function.Function<String, Secret> cached) {
+  public boolean ensure(HAPair pair, Function<String, Secret> cached) {
     String name = PairNames.secret(pair);
     if (cached.apply(name) != null) {
       return false;
@@ -83,7 +84,7 @@ public final class PairSecret {
    * Why the pair cannot have its Secret: one at its name carries another pair's UID (left by a
    * deleted pair, or made by hand). Null if none.
    */
-  public String conflict(HAPair pair, java.util.function.Function<String, Secret> cached) {
+  public String conflict(HAPair pair, Function<String, Secret> cached) {
     String name = PairNames.secret(pair);
     Secret existing = cached.apply(name);
     String owner = existing == null ? null : ownerOf(existing);

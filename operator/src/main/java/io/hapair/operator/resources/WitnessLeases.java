@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,7 @@ public final class WitnessLeases {
    *     EpochHighWater}): a group that has had any epoch has had a primary
    */
   public List<String> ensure(
-      HAPair pair,
-      java.util.function.Function<String, Lease> cached,
-      java.util.Map<String, Long> knownEpochs) {
+      HAPair pair, Function<String, Lease> cached, Map<String, Long> knownEpochs) {
     String pairNs = pair.getMetadata().getNamespace();
     String pairName = pair.getMetadata().getName();
     String uid = pair.getMetadata().getUid();

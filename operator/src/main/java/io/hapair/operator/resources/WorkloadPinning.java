@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.PairNode;
 import io.hapair.api.v1alpha1.ServiceGroupStatus;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +40,7 @@ public final class WorkloadPinning {
 
   /** Applies the labels for the groups' current primaries; returns the pods it evicted. */
   public List<String> follow(
-      HAPair pair,
-      List<ServiceGroupStatus> groups,
-      java.util.function.Function<String, Node> cachedNodes) {
+      HAPair pair, List<ServiceGroupStatus> groups, Function<String, Node> cachedNodes) {
     List<String> evicted = new ArrayList<>();
     for (ServiceGroupStatus group : groups == null ? List.<ServiceGroupStatus>of() : groups) {
       String primary = group.getPrimary();
@@ -72,8 +72,7 @@ public final class WorkloadPinning {
 
   /** Removes the pair's group labels from its nodes (the pair is gone). */
   public void forget(HAPair pair) {
-    for (var group :
-        io.hapair.api.spec.GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
+    for (var group : GroupSpec.of(pair.getMetadata().getName(), pair.getSpec())) {
       for (PairNode node : pair.getSpec().getNodes()) {
         if (client.nodes().withName(node.getName()).get() == null) {
           continue;

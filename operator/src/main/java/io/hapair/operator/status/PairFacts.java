@@ -2,6 +2,8 @@ package io.hapair.operator.status;
 
 import io.hapair.api.v1alpha1.HAPairNode;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What the operator knows about a running pair beyond its spec: the agents' reports and the
@@ -18,20 +20,20 @@ public record PairFacts(
     List<HAPairNode> reports,
     List<String> witnessProblems,
     List<String> witnessSharingFate,
-    java.util.Map<String, java.util.Set<String>> currentByGroup,
+    Map<String, Set<String>> currentByGroup,
     List<String> witnessRollbacks) {
 
   public PairFacts(
       List<HAPairNode> reports,
       List<String> witnessProblems,
       List<String> witnessSharingFate,
-      java.util.Map<String, java.util.Set<String>> currentByGroup) {
+      Map<String, Set<String>> currentByGroup) {
     this(reports, witnessProblems, witnessSharingFate, currentByGroup, List.of());
   }
 
   public PairFacts(
       List<HAPairNode> reports, List<String> witnessProblems, List<String> witnessSharingFate) {
-    this(reports, witnessProblems, witnessSharingFate, java.util.Map.of());
+    this(reports, witnessProblems, witnessSharingFate, Map.of());
   }
 
   public static PairFacts none() {

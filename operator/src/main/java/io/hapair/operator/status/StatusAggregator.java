@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -295,7 +296,7 @@ public final class StatusAggregator {
   }
 
   private static List<NodeStatus> nodeStatuses(
-      HAPair pair, Map<String, HAPairNode> byNode, Map<String, java.util.Set<String>> current) {
+      HAPair pair, Map<String, HAPairNode> byNode, Map<String, Set<String>> current) {
     List<NodeStatus> nodes = new ArrayList<>();
     for (PairNode node : pair.getSpec().getNodes()) {
       NodeStatus status = new NodeStatus();

@@ -8,6 +8,8 @@ import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.ServiceGroupStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,13 +20,12 @@ class SwitchoverTest {
         Serialization.unmarshal(
             Files.readString(Path.of("../manifests/examples/active-passive.yaml")), HAPair.class);
     if (target != null) {
-      pair.getMetadata()
-          .setAnnotations(new java.util.HashMap<>(Map.of(Switchover.ANNOTATION, target)));
+      pair.getMetadata().setAnnotations(new HashMap<>(Map.of(Switchover.ANNOTATION, target)));
     }
     return pair;
   }
 
-  static final java.time.Instant NOW = java.time.Instant.parse("2026-12-04T12:00:00Z");
+  static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
 
   static HAPairStatus ledBy(String node) {
     ServiceGroupStatus g = new ServiceGroupStatus();

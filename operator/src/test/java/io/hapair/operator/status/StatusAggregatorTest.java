@@ -3,6 +3,7 @@ package io.hapair.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.v1alpha1.FailoverRecord;
 import io.hapair.api.v1alpha1.GroupReport;
 import io.hapair.api.v1alpha1.HAPair;
@@ -159,10 +160,7 @@ class StatusAggregatorTest {
   @Test
   void activeActiveShowsEachGroupsPrimary() throws Exception {
     HAPair pair = pair("active-active.yaml");
-    List<String> groups =
-        io.hapair.api.spec.GroupSpec.of("x", pair.getSpec()).stream()
-            .map(io.hapair.api.spec.GroupSpec::name)
-            .toList();
+    List<String> groups = GroupSpec.of("x", pair.getSpec()).stream().map(GroupSpec::name).toList();
     HAPairStatus status =
         aggregate(
             pair,

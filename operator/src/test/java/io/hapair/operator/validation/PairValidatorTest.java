@@ -7,12 +7,17 @@ import io.hapair.api.v1alpha1.ExportSpec;
 import io.hapair.api.v1alpha1.FilesystemSpec;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairSpec;
+import io.hapair.api.v1alpha1.VirtualIP;
 import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.MockCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,11 +36,10 @@ class PairValidatorTest {
 
   private static HAPairSpec example(String file) {
     try {
-      return Serialization.unmarshal(
-              java.nio.file.Files.readString(EXAMPLES.resolve(file)), HAPair.class)
+      return Serialization.unmarshal(Files.readString(EXAMPLES.resolve(file)), HAPair.class)
           .getSpec();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -91,7 +95,7 @@ class PairValidatorTest {
             "InvalidValue"),
         mistake(
             "a virtual MAC without a router id",
-            s -> s.getVirtualIPs().get(0).setMac(io.hapair.api.v1alpha1.VirtualIP.MacMode.VMAC),
+            s -> s.getVirtualIPs().get(0).setMac(VirtualIP.MacMode.VMAC),
             "spec.virtualIPs[0].vrid",
             "Missing"),
         mistake(
@@ -151,7 +155,7 @@ class PairValidatorTest {
 
     assertThat(validate(spec))
         .extracting(SpecProblem::field, SpecProblem::reason)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(field, reason));
+        .containsExactly(Tuple.tuple(field, reason));
   }
 
   @Test
@@ -166,9 +170,9 @@ class PairValidatorTest {
     assertThat(validate(spec))
         .extracting(SpecProblem::field, SpecProblem::reason)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("spec.filesystem.mountPath", "InvalidPath"),
-            org.assertj.core.groups.Tuple.tuple("spec.filesystem.mountOptions", "InvalidOptions"),
-            org.assertj.core.groups.Tuple.tuple("spec.filesystem", "StandaloneOnly"));
+            Tuple.tuple("spec.filesystem.mountPath", "InvalidPath"),
+            Tuple.tuple("spec.filesystem.mountOptions", "InvalidOptions"),
+            Tuple.tuple("spec.filesystem", "StandaloneOnly"));
   }
 
   @Test
@@ -191,22 +195,19 @@ class PairValidatorTest {
     assertThat(validate(spec))
         .extracting(SpecProblem::field, SpecProblem::reason)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                "spec.serviceGroups[1].virtualIPs[0].address", "DuplicateVirtualIP"));
+            Tuple.tuple("spec.serviceGroups[1].virtualIPs[0].address", "DuplicateVirtualIP"));
   }
 
   @Test
   void twoGroupsCannotShareAVirtualMac() {
     HAPairSpec spec = example("active-active.yaml");
     var first = spec.getServiceGroups().get(0).getVirtualIPs().get(0);
-    first.setMac(io.hapair.api.v1alpha1.VirtualIP.MacMode.VMAC);
+    first.setMac(VirtualIP.MacMode.VMAC);
     first.setVrid(52); // group 1's vrid in the example
 
     assertThat(validate(spec))
         .extracting(SpecProblem::field, SpecProblem::reason)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                "spec.serviceGroups[1].virtualIPs[0].vrid", "DuplicateVrid"));
+        .containsExactly(Tuple.tuple("spec.serviceGroups[1].virtualIPs[0].vrid", "DuplicateVrid"));
   }
 
   @Test
