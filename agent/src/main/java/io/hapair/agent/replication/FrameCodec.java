@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,17 +21,35 @@ import javax.crypto.spec.SecretKeySpec;
  * | [32-byte HMAC-SHA256 of header and payload, when the link is authenticated]
  * </pre>
  *
- * Decoding checks magic, type, reserved bits, length limit, checksum, the MAC and that seq is
- * exactly the next one; any failure is a {@link ReplicationProtocolException} and nothing of the
- * frame is used.
+ * Decoding checks magic, type (one this reader accepts), reserved bits, the type's length limit,
+ * checksum, the MAC and that seq is exactly the next one; any failure is a {@link
+ * ReplicationProtocolException} and nothing of the frame is used.
+ *
+ * <p>The payload is allocated before its MAC can be checked, so the header alone decides how much a
+ * sender may make us allocate: only frames that carry disk data may be large, and a reader that
+ * expects a handshake or a witness call accepts only those types. Anyone who can reach the port can
+ * thus make a connection hold {@link #CONTROL_MAX_PAYLOAD} at most, not 32 MiB.
  */
 public final class FrameCodec {
   public static final int MAGIC = 0x48415052;
   public static final int HEADER = 32;
   public static final int MAX_PAYLOAD = (32 << 20) + 64;
+
+  /** The largest payload a frame of this type may carry. */
+  public static int maxPayload(FrameType type) {
+    return BULK.contains(type) ? MAX_PAYLOAD : CONTROL_MAX_PAYLOAD;
+  }
+
   public static final int MAC_LENGTH = 32;
 
+  /** The largest payload of a frame that carries no disk data (a bitmap page is 4 KiB). */
+  public static final int CONTROL_MAX_PAYLOAD = 64 << 10;
+
+  private static final Set<FrameType> BULK =
+      EnumSet.of(FrameType.WRITE, FrameType.RESYNC_DATA, FrameType.VERIFY_ACK);
+
   private final Mac mac;
+  private final Set<FrameType> accepted;
   private long nextSeq = 1;
   private final byte[] header = new byte[HEADER];
 
@@ -37,6 +57,15 @@ public final class FrameCodec {
    * @param sessionKey the link's HMAC key, or null for an unauthenticated link
    */
   public FrameCodec(byte[] sessionKey) {
+    this(sessionKey, EnumSet.allOf(FrameType.class));
+  }
+
+  /**
+   * @param sessionKey the link's HMAC key, or null for an unauthenticated link
+   * @param accepted the frame types this reader takes; any other closes the connection
+   */
+  public FrameCodec(byte[] sessionKey, Set<FrameType> accepted) {
+    this.accepted = EnumSet.copyOf(accepted);
     if (sessionKey == null) {
       mac = null;
     } else {
@@ -62,7 +91,7 @@ public final class FrameCodec {
     for (ByteBuffer part : parts) {
       length += part == null ? 0 : part.remaining();
     }
-    if (length > MAX_PAYLOAD) {
+    if (length > maxPayload(type)) {
       throw new IllegalArgumentException(type + " payload of " + length + " bytes");
     }
     h.putInt(MAGIC).put((byte) type.code).put((byte) flags).putShort((short) 0);
@@ -121,10 +150,13 @@ public final class FrameCodec {
     if (type == null) {
       throw new ReplicationProtocolException("unknown frame type " + code);
     }
+    if (!accepted.contains(type)) {
+      throw new ReplicationProtocolException(type + " frame where only " + accepted + " may come");
+    }
     if (reserved != 0) {
       throw new ReplicationProtocolException("reserved bits set in " + type);
     }
-    if (length < 0 || length > MAX_PAYLOAD) {
+    if (length < 0 || length > maxPayload(type)) {
       throw new ReplicationProtocolException(type + " frame of " + length + " bytes");
     }
     byte[] payload = new byte[length];

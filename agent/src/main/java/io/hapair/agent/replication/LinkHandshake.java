@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -49,7 +50,7 @@ public final class LinkHandshake {
     DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
     FrameCodec hsOut = new FrameCodec(pairKey);
-    FrameCodec hsIn = new FrameCodec(pairKey);
+    FrameCodec hsIn = new FrameCodec(pairKey, EnumSet.of(FrameType.HELLO));
     hsOut.write(out, FrameType.HELLO, 0, local.epoch(), local.encode());
     out.flush();
     Hello peer = readHello(hsIn, in, expect);
@@ -70,7 +71,7 @@ public final class LinkHandshake {
     socket.setSoTimeout((int) Math.max(1000, dead.toMillis()));
     DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-    FrameCodec hsIn = new FrameCodec(pairKey);
+    FrameCodec hsIn = new FrameCodec(pairKey, EnumSet.of(FrameType.HELLO));
     FrameCodec hsOut = new FrameCodec(pairKey);
     Hello peer = readHello(hsIn, in, expect);
     Hello local = localFor.apply(peer);

@@ -34,8 +34,13 @@ public final class PeerSession implements Closeable {
     /** The peer answered a ping this node sent at {@code sentNanos} (its monotonic clock). */
     default void onPong(PeerSession session, long sentNanos) {}
 
-    /** This node is about to answer the peer's ping: a grant not to promote for a term. */
-    default void onPingAnswered(PeerSession session) {}
+    /**
+     * Whether to answer the peer's ping. An answer to a primary is a grant not to promote for a
+     * term, so a node that has started to promote answers no more.
+     */
+    default boolean answerPing(PeerSession session) {
+      return true;
+    }
   }
 
   private record Outgoing(
@@ -172,8 +177,9 @@ public final class PeerSession implements Closeable {
         }
         switch (frame.type()) {
           case PING -> {
-            listener.onPingAnswered(this);
-            send(FrameType.PONG, 0, null, frame.payload());
+            if (listener.answerPing(this)) {
+              send(FrameType.PONG, 0, null, frame.payload());
+            }
           }
           case PONG -> listener.onPong(this, frame.payload().getLong(0));
           case BYE -> throw new ReplicationProtocolException("peer said goodbye: " + text(frame));

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerConnector implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(PeerConnector.class);
+
+  /**
+   * Handshakes in progress at once. The peer needs one; anything else reaching the port is not our
+   * peer, and each of its connections would otherwise hold a thread for the handshake's timeout.
+   */
+  static final int MAX_HANDSHAKES = 64;
+
+  private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
 
   private final ReplicatedVolume volume;
   private final VolumeConfig config;
@@ -32,7 +41,8 @@ public final class PeerConnector implements Closeable {
     this.config = volume.config();
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
-    listener.bind(config.listen());
+    listener.bind(
+        config.listen(), 2 * MAX_HANDSHAKES); // a queue that holds a burst beyond the limit
     this.threads = Executors.newCachedThreadPool(Daemons.named("repl-connect-" + config.node()));
     threads.execute(this::acceptLoop);
     if (config.dials()) {
@@ -52,7 +62,23 @@ public final class PeerConnector implements Closeable {
     while (!closed) {
       try {
         Socket socket = listener.accept();
-        threads.execute(() -> accept(socket));
+        if (!handshakes.tryAcquire()) {
+          log.warn(
+              "{}: refusing link from {}: {} handshakes in progress already",
+              config.logPrefix(),
+              socket.getRemoteSocketAddress(),
+              MAX_HANDSHAKES);
+          closeQuietly(socket);
+          continue;
+        }
+        threads.execute(
+            () -> {
+              try {
+                accept(socket);
+              } finally {
+                handshakes.release();
+              }
+            });
       } catch (IOException e) {
         if (!closed) {
           log.warn("{}: accept failed: {}", config.logPrefix(), e.toString());

@@ -282,11 +282,17 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
   }
 
   @Override
-  public void onPingAnswered(PeerSession from) {
+  public synchronized boolean answerPing(PeerSession from) {
+    // Decided under the lock that promote() sets `promoting` under: a grant recorded before it is
+    // in the lease wait that promote() computes, and none is given after it.
+    if (promoting || closed) {
+      return false;
+    }
     // Only a primary relies on this node's promise not to promote.
     if (from.peer().role() == Role.PRIMARY) {
       lastGrantNanos = clock.getAsLong();
     }
+    return true;
   }
 
   // ---------------------------------------------------------------- the UDP heartbeat path

@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +27,9 @@ import java.util.concurrent.Executors;
  * re-reads and acts on what the record says.
  */
 public final class RemoteArbiter implements Arbiter {
+  private static final Set<FrameType> ANSWERS =
+      EnumSet.of(FrameType.WITNESS_RECORD, FrameType.WITNESS_REFUSED);
+
   private final InetSocketAddress witness;
   private final String group;
   private final WitnessRecord initial;
@@ -84,7 +89,7 @@ public final class RemoteArbiter implements Arbiter {
             new FrameCodec(key)
                 .write(out, type, WitnessWire.FLAG_NONCE, 0, ByteBuffer.wrap(nonce), request);
             out.flush();
-            Frame reply = new FrameCodec(key).read(in);
+            Frame reply = new FrameCodec(key, ANSWERS).read(in);
             ByteBuffer p = reply.payload();
             if (!boundTo(nonce, reply)) {
               // A replayed or forged answer: nothing in it is trusted, the outcome is unknown.

@@ -17,10 +17,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +34,22 @@ import org.slf4j.LoggerFactory;
 public final class WitnessServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(WitnessServer.class);
 
+  /**
+   * Connections served at once. Agents open one per call and close it after the answer, so even a
+   * witness of a hundred pairs has a few at a time; beyond this, a connection is closed at once
+   * instead of getting a thread of its own.
+   */
+  static final int MAX_CONNECTIONS = 256;
+
+  private static final Set<FrameType> REQUESTS =
+      EnumSet.of(FrameType.WITNESS_READ, FrameType.WITNESS_CAS);
+
   private final ServerSocket listener;
   private final WitnessStore store;
   private final byte[] key;
   private final ExecutorService threads;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
   private volatile boolean closed;
 
   public WitnessServer(InetSocketAddress bind, Path stateDir, byte[] key) throws IOException {
@@ -44,7 +57,7 @@ public final class WitnessServer implements Closeable {
     this.key = key;
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
-    listener.bind(bind);
+    listener.bind(bind, MAX_CONNECTIONS);
     this.threads = Executors.newCachedThreadPool(Daemons.named("witness"));
     threads.execute(this::acceptLoop);
     log.info("witness listening on {}, state in {}", listener.getLocalSocketAddress(), stateDir);
@@ -58,7 +71,22 @@ public final class WitnessServer implements Closeable {
     while (!closed) {
       try {
         Socket socket = listener.accept();
-        threads.execute(() -> serve(socket));
+        if (!connections.tryAcquire()) {
+          log.warn(
+              "witness: refusing connection from {}: {} connections open already",
+              socket.getRemoteSocketAddress(),
+              MAX_CONNECTIONS);
+          socket.close();
+          continue;
+        }
+        threads.execute(
+            () -> {
+              try {
+                serve(socket);
+              } finally {
+                connections.release();
+              }
+            });
       } catch (IOException e) {
         if (!closed) {
           log.warn("witness accept failed: {}", e.toString());
@@ -74,7 +102,7 @@ public final class WitnessServer implements Closeable {
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-      FrameCodec reader = new FrameCodec(key);
+      FrameCodec reader = new FrameCodec(key, REQUESTS);
       FrameCodec writer = new FrameCodec(key);
       while (!closed) {
         Frame request;

@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,39 @@ class FrameCodecTest {
     h.put(4, (byte) 2).putShort(6, (short) 1);
     assertThatThrownBy(() -> decode(new FrameCodec(null), h.array()))
         .hasMessageContaining("reserved");
+  }
+
+  /** A header alone decides the allocation, so only frames of disk data may be large. */
+  @Test
+  void controlFramesAndUnexpectedTypesAreRefusedFromTheHeader() throws IOException {
+    byte[] big =
+        encode(
+            new FrameCodec(KEY),
+            FrameType.WRITE,
+            0,
+            1,
+            ByteBuffer.wrap(new byte[FrameCodec.CONTROL_MAX_PAYLOAD + 1]));
+    assertThat(decode(new FrameCodec(KEY), big).payload().remaining())
+        .isEqualTo(FrameCodec.CONTROL_MAX_PAYLOAD + 1);
+    // Only the header is given: a refusal must come before the payload is read.
+    byte[] header = Arrays.copyOf(big, FrameCodec.HEADER);
+    assertThatThrownBy(() -> decode(new FrameCodec(KEY, EnumSet.of(FrameType.HELLO)), header))
+        .isInstanceOf(ReplicationProtocolException.class)
+        .hasMessageContaining("WRITE frame where only [HELLO] may come");
+
+    header[4] = (byte) 1; // HELLO
+    assertThatThrownBy(() -> decode(new FrameCodec(KEY), header))
+        .isInstanceOf(ReplicationProtocolException.class)
+        .hasMessageContaining("HELLO frame of " + (FrameCodec.CONTROL_MAX_PAYLOAD + 1) + " bytes");
+    assertThatThrownBy(
+            () ->
+                encode(
+                    new FrameCodec(KEY),
+                    FrameType.PING,
+                    0,
+                    1,
+                    ByteBuffer.wrap(new byte[FrameCodec.CONTROL_MAX_PAYLOAD + 1])))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** Random bytes and mutated real frames never decode into something used, nor crash. */

@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +140,30 @@ class HostilePeerIT {
       socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(3).getBytes());
       socket.setSoTimeout(5000);
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
+    assertUntouchedAndStillWorking();
+  }
+
+  /**
+   * Idle connections beyond the handshake limit are closed at once instead of holding a thread
+   * each; once they are gone the real peer links again.
+   */
+  @Test
+  void connectionsBeyondTheHandshakeLimitAreClosedAtOnce() throws Exception {
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < PeerConnector.MAX_HANDSHAKES; i++) {
+        idle.add(new Socket(InetAddress.getLoopbackAddress(), pair.b.port));
+      }
+      try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), pair.b.port)) {
+        // Well before the handshake timeout that ends the idle ones.
+        extra.setSoTimeout((int) pair.b.volume.config().deadAfter().toMillis() / 2);
+        assertThat(extra.getInputStream().read()).isEqualTo(-1);
+      }
+    } finally {
+      for (Socket socket : idle) {
+        socket.close();
+      }
     }
     assertUntouchedAndStillWorking();
   }

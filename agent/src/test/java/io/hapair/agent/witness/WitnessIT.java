@@ -3,12 +3,18 @@ package io.hapair.agent.witness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hapair.agent.replication.FrameCodec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -48,6 +54,50 @@ class WitnessIT {
           .cause()
           .isInstanceOf(OutcomeUnknownException.class)
           .hasMessageContaining("not bound to this request");
+    }
+  }
+
+  /** A header claiming a 32 MiB frame of a type the witness never takes ends the connection. */
+  @Test
+  void aFrameThatIsNoWitnessCallIsRefusedFromItsHeader() throws Exception {
+    try (WitnessServer witness = new WitnessServer(local(0), dir, KEY);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), witness.port())) {
+      socket.setSoTimeout(3000); // the witness itself gives up on a silent client after 5 s
+      ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER).putInt(FrameCodec.MAGIC);
+      header.put((byte) 2).put((byte) 0).putShort((short) 0).putLong(0).putLong(1);
+      header.putInt(FrameCodec.MAX_PAYLOAD).putInt(0);
+      socket.getOutputStream().write(header.array());
+
+      // Closed without waiting for the payload (and without a 32 MiB buffer for it).
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      assertThat(client(witness.port(), KEY).read().get().epoch()).isZero();
+    }
+  }
+
+  /** Connections beyond the limit are closed at once; the witness keeps answering. */
+  @Test
+  void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
+    try (WitnessServer witness = new WitnessServer(local(0), dir, KEY)) {
+      List<Socket> idle = new ArrayList<>();
+      try {
+        for (int i = 0; i < WitnessServer.MAX_CONNECTIONS; i++) {
+          idle.add(new Socket(InetAddress.getLoopbackAddress(), witness.port()));
+        }
+        try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), witness.port())) {
+          extra.setSoTimeout(3000);
+          InputStream in = extra.getInputStream();
+          assertThat(in.read()).isEqualTo(-1);
+        }
+      } finally {
+        for (Socket socket : idle) {
+          socket.close();
+        }
+      }
+      // The slots come back when the idle connections end.
+      assertThat(client(witness.port(), KEY).read())
+          .succeedsWithin(Duration.ofSeconds(10))
+          .extracting(WitnessRecord::epoch)
+          .isEqualTo(0L);
     }
   }
 
