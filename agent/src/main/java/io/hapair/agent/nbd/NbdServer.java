@@ -8,10 +8,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -23,6 +25,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class NbdServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
+
+  /** Clients connected at once; beyond it a connection is closed at once with a log line. */
+  static final int MAX_CLIENTS = 64;
+
+  /** How long a client may take from connecting to choosing the export (TLS included). */
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Semaphore slots = new Semaphore(MAX_CLIENTS);
 
   private final NbdExport export;
   private final SSLContext tls;
@@ -50,7 +60,7 @@ public final class NbdServer implements Closeable {
     this.logPrefix = logPrefix;
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
-    listener.bind(bind, 64);
+    listener.bind(bind, MAX_CLIENTS);
     AtomicInteger n = new AtomicInteger();
     this.sessions =
         Executors.newCachedThreadPool(
@@ -66,9 +76,25 @@ public final class NbdServer implements Closeable {
     while (!listener.isClosed()) {
       try {
         Socket socket = listener.accept();
+        if (!slots.tryAcquire()) {
+          log.warn(
+              "{}: refusing NBD connection from {}: {} clients connected already",
+              logPrefix,
+              socket.getRemoteSocketAddress(),
+              MAX_CLIENTS);
+          socket.close();
+          continue;
+        }
         socket.setTcpNoDelay(true);
         open.add(socket);
-        sessions.execute(() -> serve(socket));
+        sessions.execute(
+            () -> {
+              try {
+                serve(socket);
+              } finally {
+                slots.release();
+              }
+            });
       } catch (IOException e) {
         if (!listener.isClosed()) {
           log.warn("{}: NBD accept failed: {}", logPrefix, e.toString());
@@ -80,9 +106,13 @@ public final class NbdServer implements Closeable {
   private void serve(Socket socket) {
     String client = socket.getRemoteSocketAddress().toString();
     try (socket) {
+      // A client that connects and then says nothing (or stalls inside TLS) holds a slot only
+      // for the handshake's timeout; once attached, an idle client is normal and has none.
+      socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
       NbdConnection connection = new NbdConnection(socket);
       boolean transmit = new NbdHandshake(connection, export, tls, logPrefix, client).run();
       if (transmit) {
+        connection.socket.setSoTimeout(0);
         log.info("{}: NBD client {} attached to export {}", logPrefix, client, export.name());
         new NbdTransmission(connection, export, meters, logPrefix, client).run();
       }

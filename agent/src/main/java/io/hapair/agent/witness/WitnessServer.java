@@ -131,6 +131,25 @@ public final class WitnessServer implements Closeable {
     }
   }
 
+  /**
+   * The stored record, or the initial one stored first. Checked and created under the same lock as
+   * a swap: two first reads racing with a promotion must not store the initial record over it.
+   */
+  private WitnessRecord readOrCreate(String group, WitnessRecord initial) throws IOException {
+    synchronized (store) {
+      WitnessRecord stored = store.get(initial.pairUid(), group);
+      if (stored != null) {
+        return stored;
+      }
+      WitnessRecord created =
+          new WitnessRecord(
+              initial.pairUid(), initial.epoch(), initial.primary(), initial.upToDate(), "1");
+      store.put(group, created);
+      log.info("witness: new record for pair {} group {}: {}", created.pairUid(), group, created);
+      return created;
+    }
+  }
+
   /** Copies the request's nonce to the start of the answer, binding one to the other. */
   private static void echoNonce(ByteBuffer request, ByteBuffer reply)
       throws ReplicationProtocolException {
@@ -148,15 +167,7 @@ public final class WitnessServer implements Closeable {
     switch (request.type()) {
       case WITNESS_READ -> {
         WitnessRecord initial = WitnessWire.getRecord(p);
-        WitnessRecord stored = store.get(initial.pairUid(), group);
-        if (stored == null) {
-          stored =
-              new WitnessRecord(
-                  initial.pairUid(), initial.epoch(), initial.primary(), initial.upToDate(), "1");
-          store.put(group, stored);
-          log.info("witness: new record for pair {} group {}: {}", stored.pairUid(), group, stored);
-        }
-        WitnessWire.putRecord(reply, stored);
+        WitnessWire.putRecord(reply, readOrCreate(group, initial));
         return FrameType.WITNESS_RECORD;
       }
       case WITNESS_CAS -> {

@@ -1,6 +1,7 @@
 package io.hapair.agent.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.support.Command;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
@@ -216,6 +219,44 @@ class NbdServerIT {
 
     assertThat(info.exit()).isNotZero();
     assertThat(info.stderr()).contains("server replied with error to opt_go");
+  }
+
+  /** Clients beyond the limit are closed at once; the slots come back when clients leave. */
+  @Test
+  void clientsBeyondTheLimitAreClosedAtOnce() throws Exception {
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < NbdServer.MAX_CLIENTS; i++) {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        idle.add(socket);
+        // Each holds a slot once the server greets it.
+        socket.setSoTimeout(5000);
+        new DataInputStream(socket.getInputStream()).readLong();
+      }
+      try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        extra.setSoTimeout(5000);
+        assertThat(extra.getInputStream().read()).isEqualTo(-1);
+      }
+    } finally {
+      for (Socket socket : idle) {
+        socket.close();
+      }
+    }
+    await().atMost(T).until(() -> Command.run(T, "nbdinfo", uri).exit() == 0);
+  }
+
+  /** A client that connects and says nothing is let go after the handshake timeout. */
+  @Test
+  void aSilentClientIsClosedAfterTheHandshakeTimeout() throws Exception {
+    try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      silent.setSoTimeout((int) NbdServer.HANDSHAKE_TIMEOUT.multipliedBy(2).toMillis());
+      DataInputStream in = new DataInputStream(silent.getInputStream());
+      long started = System.nanoTime();
+      in.skipNBytes(18); // NBDMAGIC, IHAVEOPT, the handshake flags
+      assertThat(in.read()).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isGreaterThanOrEqualTo(NbdServer.HANDSHAKE_TIMEOUT.minusSeconds(1));
+    }
   }
 
   @Test
