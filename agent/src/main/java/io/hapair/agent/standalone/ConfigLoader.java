@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hapair.api.v1alpha1.PairNode;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
@@ -61,6 +63,20 @@ public final class ConfigLoader {
                       .collect(Collectors.joining(", ")))
               + ")");
     }
+    if (config.keyFile == null) {
+      for (PairNode n : config.spec.getNodes()) {
+        if (!isLoopback(n.getAddress())) {
+          throw new ConfigException(
+              file
+                  + ": keyFile: required: node "
+                  + n.getName()
+                  + " replicates over "
+                  + n.getAddress()
+                  + ", and a link without the pair's key takes writes from anyone who reaches"
+                  + " its port (only loopback pairs may go without)");
+        }
+      }
+    }
     if (!"none".equals(config.witness)) {
       if (!config.witness.matches("^.+:[0-9]{1,5}$")) {
         throw new ConfigException(
@@ -72,6 +88,15 @@ public final class ConfigLoader {
       }
     }
     return config;
+  }
+
+  /** Whether an address is a loopback literal or a name that resolves to one; unknown: no. */
+  private static boolean isLoopback(String address) {
+    try {
+      return address != null && InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String where(Path file, JsonLocation location) {

@@ -17,6 +17,7 @@ class ConfigLoaderTest {
       pair: db
       node: node-a
       stateDir: /var/lib/hapair
+      keyFile: /etc/hapair/pair.key
       spec:
         nodes:
           - {name: node-a, address: 192.0.2.11}
@@ -45,7 +46,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(f))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("node.yaml:8:")
+        .hasMessageContaining("node.yaml:9:")
         .hasMessageContaining("spec.volume.protocl");
   }
 
@@ -54,7 +55,7 @@ class ConfigLoaderTest {
     Path f = file(VALID.replace("protocol: A", "protocol: D"));
 
     assertThatThrownBy(() -> ConfigLoader.load(f))
-        .hasMessageContaining(":8:")
+        .hasMessageContaining(":9:")
         .hasMessageContaining("spec.volume.protocol");
   }
 
@@ -71,5 +72,26 @@ class ConfigLoaderTest {
     Path f = file(VALID.replace("stateDir: /var/lib/hapair\n", ""));
 
     assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("stateDir");
+  }
+
+  @Test
+  void aPairOffLoopbackNeedsTheKey() throws IOException {
+    Path f = file(VALID.replace("keyFile: /etc/hapair/pair.key\n", ""));
+
+    assertThatThrownBy(() -> ConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("keyFile: required: node node-a replicates over 192.0.2.11");
+  }
+
+  @Test
+  void aLoopbackPairMayGoWithoutTheKey() throws Exception {
+    Path f =
+        file(
+            VALID
+                .replace("keyFile: /etc/hapair/pair.key\n", "")
+                .replace("192.0.2.11", "127.0.0.1")
+                .replace("192.0.2.12", "127.0.0.2"));
+
+    assertThat(ConfigLoader.load(f).keyFile).isNull();
   }
 }
