@@ -66,6 +66,8 @@ public final class KubeAgent implements Closeable {
    * @param policy the commands and disks pairs may use: checked here again, whatever the operator
    *     said
    * @param servedNamespaces the namespaces whose HAPairs this agent acts on; empty means all
+   * @param secretRefresh how often the running pairs' Secrets are read again for renewed
+   *     certificates (by name: the agent may not watch Secrets)
    */
   public record Settings(
       String node,
@@ -74,7 +76,35 @@ public final class KubeAgent implements Closeable {
       Duration witnessTimeout,
       String version,
       InstallPolicy policy,
-      Set<String> servedNamespaces) {}
+      Set<String> servedNamespaces,
+      Duration secretRefresh) {
+
+    /** Settings that read the Secrets again every {@link #SECRET_REFRESH}. */
+    public Settings(
+        String node,
+        String namespace,
+        Path stateDir,
+        Duration witnessTimeout,
+        String version,
+        InstallPolicy policy,
+        Set<String> servedNamespaces) {
+      this(
+          node,
+          namespace,
+          stateDir,
+          witnessTimeout,
+          version,
+          policy,
+          servedNamespaces,
+          SECRET_REFRESH);
+    }
+  }
+
+  /**
+   * How often a running pair's Secret is read again: renewals happen months before expiry, so a
+   * minute is plenty, and one GET per pair a minute is little load.
+   */
+  public static final Duration SECRET_REFRESH = Duration.ofMinutes(1);
 
   /** One pair this node runs. */
   private static final class Running {
@@ -114,6 +144,9 @@ public final class KubeAgent implements Closeable {
   private final Map<String, String> waiting = new ConcurrentHashMap<>();
   private final Map<String, String> switchoversAsked = new ConcurrentHashMap<>();
   private final Map<String, String> forcePromotionsAsked = new ConcurrentHashMap<>();
+
+  /** The resourceVersion of each running pair's Secret whose TLS files are on disk. */
+  private final Map<String, String> secretVersions = new ConcurrentHashMap<>();
 
   private final ScheduledExecutorService changes =
       Executors.newSingleThreadScheduledExecutor(Daemons.named("kube-agent"));
@@ -162,6 +195,11 @@ public final class KubeAgent implements Closeable {
     synced = true;
     changes.scheduleWithFixedDelay(
         this::reconcileAll, RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    changes.scheduleWithFixedDelay(
+        this::refreshSecrets,
+        settings.secretRefresh().toMillis(),
+        settings.secretRefresh().toMillis(),
+        TimeUnit.MILLISECONDS);
     reporter.scheduleWithFixedDelay(
         this::reportAll, REPORT_EVERY.toMillis(), REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     log.info(
@@ -458,6 +496,7 @@ public final class KubeAgent implements Closeable {
     }
     Path dir = settings.stateDir().resolve(ns + "." + name);
     SecretFiles.Written files = SecretFiles.write(secret, dir);
+    secretVersions.put(ns + "/" + name, String.valueOf(secret.getMetadata().getResourceVersion()));
     StandaloneConfig config = new StandaloneConfig();
     config.pair = name;
     config.namespace = ns;
@@ -510,6 +549,74 @@ public final class KubeAgent implements Closeable {
   }
 
   /**
+   * Writes the TLS files of every running pair again when its Secret changed (the operator renewed
+   * the certificates): the NBD server reads them at the next handshake. Only a Secret carrying the
+   * pair's UID is used. Runs on the changes thread.
+   */
+  private void refreshSecrets() {
+    for (Map.Entry<String, Running> e : running.entrySet()) {
+      String key = e.getKey();
+      String ns = key.substring(0, key.indexOf('/'));
+      String name = key.substring(key.indexOf('/') + 1);
+      String secretName = PairObjects.secretName(ns, name);
+      try {
+        Secret secret =
+            client.secrets().inNamespace(settings.namespace()).withName(secretName).get();
+        if (secret == null) {
+          continue; // the operator makes it again; the files on disk stay valid meanwhile
+        }
+        String version = String.valueOf(secret.getMetadata().getResourceVersion());
+        if (version.equals(secretVersions.get(key))) {
+          continue;
+        }
+        String owner =
+            secret.getMetadata().getAnnotations() == null
+                ? null
+                : secret.getMetadata().getAnnotations().get(PairObjects.PAIR_UID);
+        if (!e.getValue().uid.equals(owner)) {
+          log.warn(
+              "pair {} node {}: Secret {}/{} belongs to pair UID {}: its certificates are not used",
+              key,
+              settings.node(),
+              settings.namespace(),
+              secretName,
+              owner);
+          secretVersions.put(key, version);
+          continue;
+        }
+        SecretFiles.writeTls(secret, e.getValue().dir.resolve("secret"));
+        secretVersions.put(key, version);
+        log.info(
+            "pair {} node {}: TLS files refreshed from Secret {}/{} (resourceVersion {})",
+            key,
+            settings.node(),
+            settings.namespace(),
+            secretName,
+            version);
+      } catch (IOException | RuntimeException failure) {
+        log.warn(
+            "pair {} node {}: could not refresh the TLS files from Secret {}/{}: {}",
+            key,
+            settings.node(),
+            settings.namespace(),
+            secretName,
+            failure.getMessage());
+      }
+    }
+  }
+
+  /** The resourceVersion of the pair's Secret the agent last looked at, for tests. */
+  String secretVersionSeen(String pairNamespace, String pairName) {
+    return secretVersions.get(pairNamespace + "/" + pairName);
+  }
+
+  /** The TLS directory of a running pair, for tests. */
+  Path tlsDir(String pairNamespace, String pairName) {
+    Running r = running.get(pairNamespace + "/" + pairName);
+    return r == null ? null : r.dir.resolve("secret").resolve("tls");
+  }
+
+  /**
    * The highest epoch {@code peer} last reported for {@code group} of this pair (its HAPairNode), 0
    * if there is no such report. A report can be old or gone; it only ever adds caution at start.
    */
@@ -542,6 +649,7 @@ public final class KubeAgent implements Closeable {
   /** Demotes and releases the virtual IPs (closing the runner does both), then cleans up. */
   private void stop(String key, Running current, HAPair pair, String why) {
     running.remove(key);
+    secretVersions.remove(key);
     current.runner.close();
     boolean gone = pair == null || pair.getMetadata().getDeletionTimestamp() != null;
     if (gone) {

@@ -40,13 +40,25 @@ final class SecretFiles {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     Path key = dir.resolve(PairObjects.REPLICATION_KEY);
     writePrivate(key, Base64.getDecoder().decode(data.get(PairObjects.REPLICATION_KEY)));
-    Path tls = Files.createDirectories(dir.resolve("tls"));
+    Path tls = writeTls(secret, dir);
+    return new Written(key, tls);
+  }
+
+  /**
+   * Writes the Secret's TLS files (those it has) into {@code secret/tls} under the pair's
+   * directory. The CA bundle goes first, so a reader that sees a new certificate already trusts its
+   * issuer; each file is replaced atomically, and a reader that sees a certificate without its new
+   * key yet keeps the previous set (see {@code ReloadingCredentials}).
+   */
+  static Path writeTls(Secret secret, Path secretDir) throws IOException {
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    Path tls = Files.createDirectories(secretDir.resolve("tls"));
     for (String file : TLS_FILES) {
       if (data.containsKey(file)) {
         writePrivate(tls.resolve(file), Base64.getDecoder().decode(data.get(file)));
       }
     }
-    return new Written(key, tls);
+    return tls;
   }
 
   private static void writePrivate(Path file, byte[] content) throws IOException {

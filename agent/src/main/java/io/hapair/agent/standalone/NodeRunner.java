@@ -538,7 +538,7 @@ public final class NodeRunner implements Closeable {
                 + group.fieldPath()
                 + ".export.tls is Required (create the files with: hapair-agent certs)");
       }
-      tls = TlsContexts.server(Path.of(config.tlsDir));
+      tls = TlsContexts.server(Path.of(config.tlsDir), vc.logPrefix());
     }
     InetSocketAddress bind =
         onVip

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,7 +85,12 @@ public final class PairCertificates {
       throws IOException {
     try {
       KeyPair ca = keyPair();
-      X500Name caName = new X500Name("CN=hapair CA " + pairName);
+      // A name of its own for every CA: during a rotation the old and the new CA are trusted
+      // together, and TLS stacks (the JDK's PKIX, GnuTLS) pick a certificate's issuer by name.
+      byte[] id = new byte[6];
+      RANDOM.nextBytes(id);
+      X500Name caName =
+          new X500Name("CN=hapair CA " + pairName + " " + HexFormat.of().formatHex(id));
       X509Certificate caCert = sign(caName, ca, caName, ca, true, List.of(), null);
       KeyPair server = keyPair();
       X509Certificate serverCert =
