@@ -1558,6 +1558,12 @@ public final class ReplicatedVolume implements NbdExport, Closeable, PeerSession
                         + " primary of epoch "
                         + record.epoch());
               }
+              if (!record.isUpToDate(config.peerNode())) {
+                // Connected and resynced here, but the swap that re-lists it has not landed: the
+                // record is what a later takeover trusts, so it must say the peer is current.
+                throw new ConflictException(
+                    "the witness still records " + config.peerNode() + " as outdated");
+              }
               return arbiter.compareAndSwap(record, record.promoted(config.peerNode()));
             })
         .thenApply(

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
 import io.hapair.agent.support.Command;
+import io.hapair.agent.support.FaultyArbiter;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,5 +71,24 @@ class SwitchoverIT {
         .hasMessageContaining("not connected and in sync");
     assertThat(pair.a.volume.role()).isEqualTo(Role.PRIMARY);
     Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "read -P 0x42 0 64k").orFail();
+  }
+
+  @Test
+  void noSwitchoverToAPeerTheWitnessStillRecordsAsOutdated() throws Exception {
+    pair = new PairHarness(dir, Protocol.C, "switchover key".getBytes());
+    FaultyArbiter witnessOfA = new FaultyArbiter(pair.arbiter);
+    // The swap that re-lists node-b as current after its resync does not land.
+    witnessOfA.holdSwapsWhere(
+        (expected, next) -> next.isUpToDate("node-b") && "node-a".equals(next.primary()));
+    pair.startInSync(witnessOfA, pair.arbiter);
+    await().atMost(T).until(() -> witnessOfA.heldSwaps() > 0);
+    assertThat(pair.a.volume.peerState()).isEqualTo(ReplicatedVolume.PeerState.CONNECTED);
+
+    assertThatThrownBy(() -> pair.a.volume.handOver().get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("the witness still records node-b as outdated");
+
+    assertThat(pair.arbiter.snapshot().primary()).isEqualTo("node-a");
+    assertThat(pair.a.volume.role()).isEqualTo(Role.PRIMARY);
+    await().atMost(T).until(() -> pair.a.volume.mayServe());
   }
 }
