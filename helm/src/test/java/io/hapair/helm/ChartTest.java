@@ -286,7 +286,7 @@ class ChartTest {
   }
 
   @Test
-  void theAlertsAreTheElevenNamedAndUseOnlyDocumentedMetrics() throws Exception {
+  void theAlertsAreTheTwelveNamedAndUseOnlyDocumentedMetrics() throws Exception {
     Chart.Rendered rendered = Chart.render(EVERYTHING);
     GenericKubernetesResource rule = rendered.get(GenericKubernetesResource.class, "hapair");
     assertThat(rule.getKind()).isEqualTo("PrometheusRule");
@@ -304,6 +304,7 @@ class ChartTest {
             "HAPairNoPrimary",
             "HAPairTwoPrimaries",
             "HAPairAgentDown",
+            "HAPairLongGcPause",
             "HAPairOperatorErrors",
             "HAPairFailover");
     assertThat(rules.get(1).get("for").asText()).isEqualTo("10m");
