@@ -61,6 +61,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     this.policy = policy;
     this.client = client;
     this.installNamespace = installNamespace;
-    this.secrets = new PairSecret(client, installNamespace);
+    this.secrets = new PairSecret(clock, client, installNamespace);
     this.leases = new WitnessLeases(client, installNamespace);
     this.agentNodes = new AgentNodes(client);
     this.events = new PairEvents(client);
@@ -194,8 +195,10 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     PairFacts facts = PairFacts.none();
     List<String> rollbacks = List.of();
     boolean switchoverPending = false;
+    Optional<Duration> renewal = Optional.empty();
     if (problems.isEmpty()) {
       secrets.ensure(pair, name -> cached(pairSecrets, name));
+      renewal = secrets.renew(pair, name -> cached(pairSecrets, name));
       List<HAPairNode> reported = reportsOf(pair);
       Map<String, Long> knownEpochs =
           EpochHighWater.withReports(EpochHighWater.recorded(pair), reported);
@@ -261,17 +264,28 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     }
     if (ValidationStatus.unchanged(pair.getStatus(), next)) {
       events.record(pair, changes, now);
-      return switchoverPending
-          ? UpdateControl.<HAPair>noUpdate().rescheduleAfter(Switchover.DEADLINE)
-          : UpdateControl.noUpdate();
+      return rescheduled(UpdateControl.noUpdate(), switchoverPending, renewal);
     }
     logValidity(pair, next);
     changes.addAll(0, PairEvents.between(pair.getStatus(), next));
     events.record(pair, changes, now);
     pair.setStatus(next);
-    return switchoverPending
-        ? UpdateControl.patchStatus(pair).rescheduleAfter(Switchover.DEADLINE)
-        : UpdateControl.patchStatus(pair);
+    return rescheduled(UpdateControl.patchStatus(pair), switchoverPending, renewal);
+  }
+
+  /**
+   * The next reconcile without an event: when a stamped switchover expires, or when the pair's
+   * certificates are due for renewal, whichever is first.
+   */
+  private static UpdateControl<HAPair> rescheduled(
+      UpdateControl<HAPair> control, boolean switchoverPending, Optional<Duration> renewal) {
+    Optional<Duration> after =
+        Stream.concat(
+                switchoverPending ? Stream.of(Switchover.DEADLINE) : Stream.empty(),
+                // A second past due, so the clock has surely reached it.
+                renewal.map(d -> d.plusSeconds(1)).stream())
+            .min(Duration::compareTo);
+    return after.map(control::rescheduleAfter).orElse(control);
   }
 
   /**

@@ -13,11 +13,16 @@ import io.hapair.common.tls.PairCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,17 +30,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pair's Secret in the install namespace: the replication link's shared key and the NBD
- * export's CA, server and client certificates. Generated once; never rewritten, because both agents
- * must keep agreeing on the key.
+ * export's CA bundle, server and client certificates. The replication key is generated once and
+ * never rewritten, because both agents must keep agreeing on it; the certificates are valid {@link
+ * PairCertificates#LEAF_VALIDITY} and move on to a new CA's before they expire ({@link
+ * CertificateRotation}). No CA key is stored: the agents, which may read this Secret, cannot mint a
+ * certificate the pair trusts, and neither can anyone else.
  */
 public final class PairSecret {
   private static final Logger log = LoggerFactory.getLogger(PairSecret.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private final Clock clock;
   private final KubernetesClient client;
   private final String namespace;
 
   public PairSecret(KubernetesClient client, String namespace) {
+    this(Clock.systemUTC(), client, namespace);
+  }
+
+  public PairSecret(Clock clock, KubernetesClient client, String namespace) {
+    this.clock = clock;
     this.client = client;
     this.namespace = namespace;
   }
@@ -56,7 +70,8 @@ public final class PairSecret {
             PairObjects.legacySecretName(
                 pair.getMetadata().getNamespace(), pair.getMetadata().getName()));
     boolean adopt = legacy != null && pair.getMetadata().getUid().equals(ownerOf(legacy));
-    Secret made = build(pair);
+    Map<String, String> files = issue(pair);
+    Secret made = build(pair, files);
     if (adopt) {
       made.setData(legacy.getData());
     }
@@ -78,6 +93,82 @@ public final class PairSecret {
             ? "key and certificates kept from " + legacy.getMetadata().getName()
             : "replication key, NBD certificates");
     return true;
+  }
+
+  /**
+   * Moves the pair's certificates on when a step is due (see {@link CertificateRotation}): at half
+   * of their life a new CA is published in {@code ca-cert.pem} with the certificates it signed
+   * waiting under {@code next-*}; {@link CertificateRotation#PUBLISHED_BEFORE_USE} later those
+   * replace the ones in use. The replication key is never touched, and no CA key is kept. Returns
+   * how long until the next step, or empty if the pair has no Secret of its own yet.
+   */
+  public Optional<Duration> renew(HAPair pair, Function<String, Secret> cached) {
+    Secret current = cached.apply(PairNames.secret(pair));
+    if (current == null
+        || !pair.getMetadata().getUid().equals(ownerOf(current))
+        || current.getData() == null
+        || !current.getData().containsKey(PairCertificates.SERVER_CERT)) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    try {
+      Map<String, String> files = tlsFiles(current);
+      CertificateRotation.Due due = due(files);
+      if (now.isBefore(due.at())) {
+        return Optional.of(Duration.between(now, due.at()));
+      }
+      Map<String, String> next =
+          due.step() == CertificateRotation.Step.PUBLISH
+              ? CertificateRotation.publish(files, issue(pair), now)
+              : CertificateRotation.switchOver(files, now);
+      Map<String, String> data = new TreeMap<>(current.getData());
+      files.keySet().forEach(data::remove);
+      next.forEach((file, pem) -> data.put(file, encoded(pem)));
+      // resourceVersion kept: a concurrent write makes this fail, and the next reconcile retries
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .resource(new SecretBuilder(current).withData(data).build())
+          .update();
+      CertificateRotation.Due following = due(next);
+      log.info(
+          "pair {}/{}: certificates in Secret {}/{}: {} (server certificate serial {}{}), next"
+              + " step {} at {}",
+          pair.getMetadata().getNamespace(),
+          pair.getMetadata().getName(),
+          namespace,
+          current.getMetadata().getName(),
+          due.step() == CertificateRotation.Step.PUBLISH
+              ? "published a new CA, its certificates wait for the switch"
+              : "switched to the certificates of the newer CA",
+          PairCertificates.readCertificate(next.get(PairCertificates.SERVER_CERT))
+              .getSerialNumber()
+              .toString(16),
+          due.step() == CertificateRotation.Step.PUBLISH ? " still in use" : "",
+          following.step(),
+          following.at());
+      return Optional.of(Duration.between(now, following.at()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static CertificateRotation.Due due(Map<String, String> files) throws IOException {
+    String waiting = files.get(CertificateRotation.NEXT + PairCertificates.SERVER_CERT);
+    return CertificateRotation.due(
+        PairCertificates.readCertificate(files.get(PairCertificates.SERVER_CERT)),
+        waiting == null ? null : PairCertificates.readCertificate(waiting));
+  }
+
+  /** The Secret's certificate files (PEM text by key): everything but the replication key. */
+  private static Map<String, String> tlsFiles(Secret secret) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    for (String key : secret.getData().keySet()) {
+      if (!PairObjects.REPLICATION_KEY.equals(key)) {
+        files.put(key, decoded(secret, key));
+      }
+    }
+    return files;
   }
 
   /**
@@ -130,22 +221,41 @@ public final class PairSecret {
         : s.getMetadata().getAnnotations().get(PairObjects.PAIR_UID);
   }
 
-  Secret build(HAPair pair) {
+  private Map<String, String> issue(HAPair pair) {
+    try {
+      return PairCertificates.create(
+          pair.getMetadata().getName(), serverNames(pair), clock.instant());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Secret build(HAPair pair, Map<String, String> files) {
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
     Map<String, String> data = new TreeMap<>();
     data.put(PairObjects.REPLICATION_KEY, Base64.getEncoder().encodeToString(key));
-    try {
-      PairCertificates.create(pair.getMetadata().getName(), serverNames(pair))
-          .forEach(
-              (file, pem) -> data.put(file, Base64.getEncoder().encodeToString(pem.getBytes())));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    files.forEach((file, pem) -> data.put(file, encoded(pem)));
+    return secret(pair, PairNames.secret(pair), data);
+  }
+
+  private static String encoded(String pem) {
+    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static String decoded(Secret secret, String key) throws IOException {
+    String value = secret.getData() == null ? null : secret.getData().get(key);
+    if (value == null) {
+      throw new IOException("Secret " + secret.getMetadata().getName() + " has no " + key);
     }
+    return new String(Base64.getDecoder().decode(value), StandardCharsets.US_ASCII);
+  }
+
+  private Secret secret(HAPair pair, String name, Map<String, String> data) {
     return new SecretBuilder()
         .withNewMetadata()
         .withNamespace(namespace)
-        .withName(PairNames.secret(pair))
+        .withName(name)
         .withLabels(Map.of(PairNames.PAIR_LABEL, PairNames.pairLabel(pair)))
         .addToAnnotations(PairObjects.PAIR_UID, pair.getMetadata().getUid())
         .addToAnnotations(PairObjects.PAIR_NAMESPACE, pair.getMetadata().getNamespace())
