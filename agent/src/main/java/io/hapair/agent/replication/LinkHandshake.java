@@ -77,7 +77,10 @@ public final class LinkHandshake {
     Hello local = localFor.apply(peer);
     hsOut.write(out, FrameType.HELLO, 0, local.epoch(), local.encode());
     out.flush();
-    return session(socket, in, out, pairKey, local, peer, peer.nonce(), local.nonce(), ping);
+    PeerSession session =
+        session(socket, in, out, pairKey, local, peer, peer.nonce(), local.nonce(), ping);
+    session.awaitFirstFrame();
+    return session;
   }
 
   private static Hello readHello(FrameCodec codec, DataInputStream in, Expectation expect)
