@@ -132,7 +132,7 @@ mark_b=$(wc -l < "$work/node-b.log")
 case "$FAULT" in
   node-dies)
     say "node-a dies: every process in it killed (agent, qemu-storage-daemon, PostgreSQL), its link down"
-    ip netns pids "$P-node-a" | xargs -r kill -9
+    netns_kill "$P-node-a"
     ip -n "$P-node-a" link set eth0 down
     ;;
   agent-kill)

@@ -37,6 +37,22 @@ lan_add_net() {
   done
 }
 
+# netns_kill NS: SIGKILL every process in the namespace. A process may exit between listing and
+# killing, so a failed kill is fine; what must not happen is a process that survives (checked
+# for 5 s, then the call fails).
+netns_kill() {
+  local ns=$1 pid try
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do
+    kill -9 "$pid" 2>/dev/null || [ ! -e "/proc/$pid" ] || [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ]
+  done
+  for try in $(seq 50); do
+    [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+  echo "netns_kill: processes left in $ns: $(ip netns pids "$ns" | tr '\n' ' ')" >&2
+  return 1
+}
+
 lan_delete() {
   local prefix=$1 ns
   shift
