@@ -197,7 +197,9 @@ class ChartTest {
                 assertThat(s.getName()).isEqualTo(name);
                 assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
               });
-      assertThat(binding.getSubjects()).singleElement().satisfies(s -> s.getName().equals(name));
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(s -> assertThat(s.getName()).isEqualTo(name));
     }
   }
 

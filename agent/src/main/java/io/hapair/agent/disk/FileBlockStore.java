@@ -11,12 +11,10 @@ import java.nio.file.StandardOpenOption;
 public final class FileBlockStore implements BlockStore {
   private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
-  private final Path path;
   private final FileChannel channel;
   private final long size;
 
-  private FileBlockStore(Path path, FileChannel channel, long size) {
-    this.path = path;
+  private FileBlockStore(FileChannel channel, long size) {
     this.channel = channel;
     this.size = size;
   }
@@ -29,7 +27,7 @@ public final class FileBlockStore implements BlockStore {
     if (size == 0 && !Files.isRegularFile(path)) {
       size = blockDeviceSize(channel);
     }
-    return new FileBlockStore(path, channel, size);
+    return new FileBlockStore(channel, size);
   }
 
   /** Creates a sparse file of the given size (tests, demo, file-backed volumes). */
@@ -40,7 +38,7 @@ public final class FileBlockStore implements BlockStore {
     if (size > 0) {
       channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
     }
-    return new FileBlockStore(path, channel, size);
+    return new FileBlockStore(channel, size);
   }
 
   private static long blockDeviceSize(FileChannel channel) throws IOException {

@@ -3,6 +3,7 @@ package io.hapair.agent.witness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,7 +27,7 @@ final class WitnessStore {
 
   private Path file(String pairUid, String group) {
     String name = pairUid + "\0" + group;
-    return dir.resolve(HexFormat.of().formatHex(name.getBytes()) + ".record");
+    return dir.resolve(HexFormat.of().formatHex(name.getBytes(StandardCharsets.UTF_8)) + ".record");
   }
 
   synchronized WitnessRecord get(String pairUid, String group) throws IOException {
