@@ -7,6 +7,7 @@ import io.hapair.api.v1alpha1.HAPairNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,18 +42,36 @@ class CrdIsUpToDateTest {
 
   @Test
   void referenceDocMatchesTheCrd() throws IOException {
+    assertDocUpToDate(
+        ProjectFiles.GENERATED_CRD, HAPair.class, "", References.PAIR, ProjectFiles.REFERENCE_DOC);
+  }
+
+  @Test
+  void nodeReferenceDocMatchesTheCrd() throws IOException {
+    assertDocUpToDate(
+        ProjectFiles.GENERATED_NODE_CRD,
+        HAPairNode.class,
+        References.NODE_INTRO,
+        References.NODE,
+        ProjectFiles.NODE_REFERENCE_DOC);
+  }
+
+  private static void assertDocUpToDate(
+      Path generated, Class<?> kind, String intro, List<ReferenceDoc.Values> vocabulary, Path doc)
+      throws IOException {
     // From the CRD as generated now, so that one `make crds` updates both files.
     String expected =
         ReferenceDoc.render(
-            ProjectFiles.YAML.readTree(
-                CheckedInCrd.render(
-                    ProjectFiles.readYaml(ProjectFiles.GENERATED_CRD), HAPair.class)));
+            ProjectFiles.YAML.readTree(CheckedInCrd.render(ProjectFiles.readYaml(generated), kind)),
+            intro,
+            vocabulary);
     if (Boolean.getBoolean("hapair.updateCrds")) {
-      Files.createDirectories(ProjectFiles.REFERENCE_DOC.getParent());
-      Files.writeString(ProjectFiles.REFERENCE_DOC, expected);
+      Files.createDirectories(doc.getParent());
+      Files.writeString(doc, expected);
     }
-    assertThat(Files.readString(ProjectFiles.REFERENCE_DOC))
-        .as("docs/reference/hapair.md is stale: run `make crds` and commit the result")
+    assertThat(doc).exists();
+    assertThat(Files.readString(doc))
+        .as(ProjectFiles.ROOT.relativize(doc) + " is stale: run `make crds` and commit the result")
         .isEqualTo(expected);
   }
 

@@ -21,6 +21,7 @@ final class ProjectFiles {
   static final Path GENERATED_NODE_CRD =
       Path.of("target/classes/META-INF/fabric8/hapairnodes.hapair.io-v1.yml");
   static final Path REFERENCE_DOC = ROOT.resolve("docs/reference/hapair.md");
+  static final Path NODE_REFERENCE_DOC = ROOT.resolve("docs/reference/hapairnode.md");
   static final Path EXAMPLES = ROOT.resolve("manifests/examples");
 
   private ProjectFiles() {}

@@ -1,43 +1,86 @@
 package io.hapair.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hapair.api.v1alpha1.WireValue;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * Renders docs/reference/hapair.md from the CRD schema, so that the reference names every field
- * with the same type, default, limits and description as kubectl explain.
+ * Renders a kind's reference page from its CRD schema, so that the reference names every field with
+ * the same type, default, limits and description as kubectl explain, and lists the status
+ * vocabulary from the enums that agents and operator share.
  */
 final class ReferenceDoc {
   private ReferenceDoc() {}
 
-  static String render(JsonNode crd) {
+  /** A vocabulary enum and the fields that take its values. */
+  record Values(Class<? extends WireValue> type, String fields) {}
+
+  /** {@code intro}: paragraphs on how the kind is used, printed under the title. */
+  static String render(JsonNode crd, String intro, List<Values> vocabulary) {
     JsonNode version = crd.at("/spec/versions/0");
     JsonNode properties = version.at("/schema/openAPIV3Schema/properties");
+    String kind = crd.at("/spec/names/kind").asText();
+    String shortName = crd.at("/spec/names/shortNames/0").asText();
     StringBuilder doc = new StringBuilder();
-    doc.append("# HAPair reference (`hapair.io/")
+    doc.append("# ")
+        .append(kind)
+        .append(" reference (`hapair.io/")
         .append(version.get("name").asText())
         .append("`)\n\n")
-        .append("Generated from the CRD by `make crds`; do not edit. `kubectl explain hapair.spec`")
+        .append("Generated from the CRD by `make crds`; do not edit. `kubectl explain ")
+        .append(kind.toLowerCase(Locale.ROOT))
+        .append(".spec`")
         .append(" shows the same text.\n\n")
-        .append("Short name `hap`. `kubectl get hap` shows: ");
+        .append(intro.isEmpty() ? "" : intro + "\n\n")
+        .append("Short name `")
+        .append(shortName)
+        .append("`. `kubectl get ")
+        .append(shortName)
+        .append("` shows: ");
     List<String> columns = new ArrayList<>();
     version.path("additionalPrinterColumns").forEach(c -> columns.add(c.get("name").asText()));
     doc.append(String.join(", ", columns)).append(".\n\n");
-    doc.append("## Rules checked by the API server\n\n");
     Set<String> rules = new LinkedHashSet<>();
     collectRules(properties.get("spec"), rules);
-    rules.forEach(rule -> doc.append("- ").append(rule).append('\n'));
+    if (!rules.isEmpty()) {
+      doc.append("## Rules checked by the API server\n\n");
+      rules.forEach(rule -> doc.append("- ").append(rule).append('\n'));
+      doc.append('\n');
+    }
     for (String part : List.of("spec", "status")) {
-      doc.append("\n## ").append(part).append("\n\n");
+      doc.append("## ").append(part).append("\n\n");
       doc.append(properties.get(part).path("description").asText()).append("\n\n");
       doc.append("| field | type | default | limits | description |\n");
       doc.append("| --- | --- | --- | --- | --- |\n");
       rows(properties.get(part), part, doc);
+      doc.append('\n');
     }
-    return doc.toString();
+    if (!vocabulary.isEmpty()) {
+      doc.append("## Values\n\n")
+          .append("The status vocabulary that agents and operator share (the enums in")
+          .append(" `io.hapair.api.v1alpha1`).\n");
+      vocabulary.forEach(v -> values(v, doc));
+    }
+    return doc.toString().stripTrailing() + "\n";
+  }
+
+  private static void values(Values v, StringBuilder doc) {
+    doc.append("\n### ")
+        .append(v.type().getSimpleName())
+        .append("\n\n")
+        .append(v.fields())
+        .append("\n\n| value | meaning |\n| --- | --- |\n");
+    for (WireValue value : v.type().getEnumConstants()) {
+      doc.append("| `")
+          .append(value)
+          .append("` | ")
+          .append(value.meaning().replace("|", "\\|"))
+          .append(" |\n");
+    }
   }
 
   private static void collectRules(JsonNode schema, Set<String> rules) {

@@ -8,11 +8,15 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.GroupReport;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairNodeSpec;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
+import io.hapair.api.v1alpha1.LinkState;
+import io.hapair.api.v1alpha1.NodeDiskState;
+import io.hapair.api.v1alpha1.NodeRole;
 import io.hapair.api.witness.WitnessLease;
 import io.hapair.operator.status.Conditions;
 import io.javaoperatorsdk.operator.Operator;
@@ -100,7 +104,7 @@ final class OperatorHarness {
     HAPair pair = get(name);
     return pair == null || pair.getStatus() == null
         ? null
-        : Conditions.find(pair.getStatus().getConditions(), Conditions.VALID);
+        : Conditions.find(pair.getStatus().getConditions(), ConditionType.Valid);
   }
 
   /** Waits until the pair's Valid condition has the given status, and returns it. */
@@ -152,7 +156,7 @@ final class OperatorHarness {
     if (now.epoch() >= epoch) {
       return;
     }
-    String primary = "Primary".equals(group.getRole()) ? node : now.primary();
+    String primary = group.getRole() == NodeRole.Primary ? node : now.primary();
     client
         .resource(
             WitnessLease.write(
@@ -166,11 +170,11 @@ final class OperatorHarness {
       String name, String role, long epoch, String connection, long outOfSync) {
     GroupReport g = new GroupReport();
     g.setName(name);
-    g.setRole(role);
+    g.setRole(NodeRole.valueOf(role));
     g.setEpoch(role.equals("Primary") ? epoch : 0);
     g.setHighestEpoch(epoch);
-    g.setDiskState("UpToDate");
-    g.setConnection(connection);
+    g.setDiskState(NodeDiskState.UpToDate);
+    g.setConnection(LinkState.valueOf(connection));
     g.setOutOfSyncBytes(outOfSync);
     g.setSplitBrain(false);
     return g;

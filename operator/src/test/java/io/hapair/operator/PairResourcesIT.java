@@ -17,15 +17,15 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.api.spec.NodeLabels;
 import io.hapair.api.spec.PairObjects;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.api.v1alpha1.HAPairStatus;
+import io.hapair.api.v1alpha1.SyncState;
 import io.hapair.api.witness.WitnessLease;
 import io.hapair.common.tls.PairCertificates;
-import io.hapair.operator.reconciler.HAPairReconciler;
 import io.hapair.operator.status.Conditions;
-import io.hapair.operator.status.StatusAggregator;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -135,8 +135,8 @@ class PairResourcesIT {
         uid, "web", "node-b", OperatorHarness.group("web", "Secondary", 1, "Connected", 0));
     await().atMost(T).until(() -> phase("web") == HAPairStatus.Phase.Healthy);
     HAPairStatus healthy = harness.get("web").getStatus();
-    assertThat(healthy.getSync()).isEqualTo("InSync");
-    assertThat(Conditions.find(healthy.getConditions(), StatusAggregator.READY).getStatus())
+    assertThat(healthy.getSync()).isEqualTo(SyncState.InSync);
+    assertThat(Conditions.find(healthy.getConditions(), ConditionType.Ready).getStatus())
         .isEqualTo("True");
 
     // A report about an older pair of the same name is ignored.
@@ -269,9 +269,9 @@ class PairResourcesIT {
 
     await()
         .atMost(T)
-        .until(() -> "True".equals(condition("queue", StatusAggregator.WITNESS_UNREACHABLE)));
+        .until(() -> "True".equals(condition("queue", ConditionType.WitnessUnreachable.name())));
     assertThat(lease("queue", "queue")).isNull();
-    assertThat(reasons("queue")).contains(StatusAggregator.WITNESS_UNREACHABLE);
+    assertThat(reasons("queue")).contains(ConditionType.WitnessUnreachable.name());
   }
 
   @Test
@@ -315,7 +315,7 @@ class PairResourcesIT {
     client.resource(lease("jobs", "jobs")).delete();
     await()
         .atMost(T)
-        .until(() -> "True".equals(condition("jobs", StatusAggregator.WITNESS_UNREACHABLE)));
+        .until(() -> "True".equals(condition("jobs", ConditionType.WitnessUnreachable.name())));
     assertThat(lease("jobs", "jobs")).isNull();
   }
 
@@ -395,7 +395,7 @@ class PairResourcesIT {
 
     await()
         .atMost(T)
-        .until(() -> "True".equals(condition("logs", HAPairReconciler.FORCED_PROMOTION)));
+        .until(() -> "True".equals(condition("logs", ConditionType.ForcedPromotion.name())));
     assertThat(reasons("logs")).contains("ForcePromoted").doesNotContain("ForcePromoteRefused");
     assertThat(harness.get("logs").getMetadata().getAnnotations())
         .doesNotContainKey("hapair.io/force-promote");
@@ -426,14 +426,16 @@ class PairResourcesIT {
       harness.create(harness.loadExample("active-passive.yaml", "fate"));
       await()
           .atMost(T)
-          .until(() -> "True".equals(condition("fate", StatusAggregator.WITNESS_SHARES_FATE)));
+          .until(() -> "True".equals(condition("fate", ConditionType.WitnessSharesFate.name())));
       assertThat(
               Conditions.find(
                       harness.get("fate").getStatus().getConditions(),
-                      StatusAggregator.WITNESS_SHARES_FATE)
+                      ConditionType.WitnessSharesFate.name())
                   .getMessage())
           .contains("node-b");
-      await().atMost(T).until(() -> reasons("fate").contains(StatusAggregator.WITNESS_SHARES_FATE));
+      await()
+          .atMost(T)
+          .until(() -> reasons("fate").contains(ConditionType.WitnessSharesFate.name()));
     } finally {
       client
           .discovery()

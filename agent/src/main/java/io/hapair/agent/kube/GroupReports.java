@@ -5,6 +5,9 @@ import io.hapair.agent.meta.Role;
 import io.hapair.agent.volume.ReplicatedVolume;
 import io.hapair.api.v1alpha1.FailoverRecord;
 import io.hapair.api.v1alpha1.GroupReport;
+import io.hapair.api.v1alpha1.LinkState;
+import io.hapair.api.v1alpha1.NodeDiskState;
+import io.hapair.api.v1alpha1.NodeRole;
 import java.time.Instant;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -27,7 +30,7 @@ final class GroupReports {
     GroupReport report = new GroupReport();
     Role role = volume.role();
     report.setName(volume.config().group());
-    report.setRole(role == Role.PRIMARY ? "Primary" : "Secondary");
+    report.setRole(role == Role.PRIMARY ? NodeRole.Primary : NodeRole.Secondary);
     report.setEpoch(volume.epoch());
     report.setHighestEpoch(volume.metadata().highestEpoch());
     report.setDiskState(diskState(volume.metadata().diskState()));
@@ -63,27 +66,29 @@ final class GroupReports {
     return record;
   }
 
-  private static String connection(ReplicatedVolume volume, Role role) {
+  private static LinkState connection(ReplicatedVolume volume, Role role) {
     if (role == Role.PRIMARY) {
       return switch (volume.peerState()) {
-        case CONNECTED -> "Connected";
-        case SYNC_SOURCE -> "SyncSource";
-        case FENCING -> "Fencing";
-        case DEGRADED -> "Degraded";
-        case NONE -> "Disconnected";
+        case CONNECTED -> LinkState.Connected;
+        case SYNC_SOURCE -> LinkState.SyncSource;
+        case FENCING -> LinkState.Fencing;
+        case DEGRADED -> LinkState.Degraded;
+        case NONE -> LinkState.Disconnected;
       };
     }
     if (!volume.connected()) {
-      return "Disconnected";
+      return LinkState.Disconnected;
     }
-    return volume.metadata().diskState() == DiskState.UP_TO_DATE ? "Connected" : "SyncTarget";
+    return volume.metadata().diskState() == DiskState.UP_TO_DATE
+        ? LinkState.Connected
+        : LinkState.SyncTarget;
   }
 
-  private static String diskState(DiskState state) {
+  private static NodeDiskState diskState(DiskState state) {
     return switch (state) {
-      case UP_TO_DATE -> "UpToDate";
-      case OUTDATED -> "Outdated";
-      case INCONSISTENT -> "Inconsistent";
+      case UP_TO_DATE -> NodeDiskState.UpToDate;
+      case OUTDATED -> NodeDiskState.Outdated;
+      case INCONSISTENT -> NodeDiskState.Inconsistent;
     };
   }
 }

@@ -15,6 +15,7 @@ import io.hapair.api.spec.ForcePromoteRequest;
 import io.hapair.api.spec.NodeLabels;
 import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
@@ -451,7 +452,7 @@ public final class KubeAgent implements Closeable {
         pair.getStatus() == null || pair.getStatus().getConditions() == null
             ? null
             : pair.getStatus().getConditions().stream()
-                .filter(c -> "Valid".equals(c.getType()))
+                .filter(c -> ConditionType.Valid.name().equals(c.getType()))
                 .findFirst()
                 .orElse(null);
     if (valid == null || !Objects.equals(valid.getObservedGeneration(), generation)) {

@@ -11,8 +11,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
 
-  @JsonPropertyDescription(
-      "Valid, Ready, Replicating, Degraded, SplitBrain, WitnessUnreachable or Maintenance.")
+  @JsonPropertyDescription("What the condition is about; the reference lists the types.")
   private String type;
 
   @JsonPropertyDescription("True, False or Unknown.")
@@ -31,6 +30,10 @@ public class Condition {
   private Long observedGeneration;
 
   public Condition() {}
+
+  public Condition(ConditionType type, String status, String reason, String message) {
+    this(type.name(), status, reason, message);
+  }
 
   public Condition(String type, String status, String reason, String message) {
     this.type = type;

@@ -10,8 +10,8 @@ public class GroupReport {
   @JsonPropertyDescription("The service group.")
   private String name;
 
-  @JsonPropertyDescription("Primary or Secondary.")
-  private String role;
+  @JsonPropertyDescription("The node's role in the group.")
+  private NodeRole role;
 
   @JsonPropertyDescription("The primary term this node leads; 0 while secondary.")
   private Long epoch;
@@ -19,13 +19,11 @@ public class GroupReport {
   @JsonPropertyDescription("The highest epoch this node has seen.")
   private Long highestEpoch;
 
-  @JsonPropertyDescription("UpToDate, Outdated, Inconsistent or Diskless.")
-  private String diskState;
+  @JsonPropertyDescription("What the node's copy of the disk holds.")
+  private NodeDiskState diskState;
 
-  @JsonPropertyDescription(
-      "The replication link: Connected, SyncSource, SyncTarget, Fencing (outdating the peer),"
-          + " Degraded (peer outdated) or Disconnected.")
-  private String connection;
+  @JsonPropertyDescription("The replication link to the peer, as this node sees it.")
+  private LinkState connection;
 
   @JsonPropertyDescription("Bytes marked out of sync with the peer.")
   private Long outOfSyncBytes;
@@ -47,11 +45,11 @@ public class GroupReport {
     this.name = name;
   }
 
-  public String getRole() {
+  public NodeRole getRole() {
     return role;
   }
 
-  public void setRole(String role) {
+  public void setRole(NodeRole role) {
     this.role = role;
   }
 
@@ -71,19 +69,19 @@ public class GroupReport {
     this.highestEpoch = highestEpoch;
   }
 
-  public String getDiskState() {
+  public NodeDiskState getDiskState() {
     return diskState;
   }
 
-  public void setDiskState(String diskState) {
+  public void setDiskState(NodeDiskState diskState) {
     this.diskState = diskState;
   }
 
-  public String getConnection() {
+  public LinkState getConnection() {
     return connection;
   }
 
-  public void setConnection(String connection) {
+  public void setConnection(LinkState connection) {
     this.connection = connection;
   }
 

@@ -15,9 +15,7 @@ public class HAPairStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription(
-      "Pending, Syncing, Healthy, Degraded, SplitBrain or Failed; the worst of the service"
-          + " groups.")
+  @JsonPropertyDescription("The pair's phase: the worst of its service groups'.")
   private Phase phase;
 
   @JsonPropertyDescription("The node that is primary (ActivePassive).")
@@ -26,8 +24,8 @@ public class HAPairStatus {
   @JsonPropertyDescription("The primary's term, from the witness record (ActivePassive).")
   private Long epoch;
 
-  @JsonPropertyDescription("UpToDate, or the resync progress (e.g. 42%), or Outdated.")
-  private String sync;
+  @JsonPropertyDescription("The pair's replication in one word (the Sync column).")
+  private SyncState sync;
 
   @JsonPropertyDescription("Per service group: primary, epoch and phase.")
   private List<ServiceGroupStatus> serviceGroups;
@@ -36,7 +34,7 @@ public class HAPairStatus {
   private List<NodeStatus> nodes;
 
   @JsonPropertyDescription(
-      "Standard conditions: Valid, Ready, Replicating, Degraded, SplitBrain, WitnessUnreachable.")
+      "Standard conditions, one per type (the types are listed in the reference).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The timeline of the most recent failover.")
@@ -74,11 +72,11 @@ public class HAPairStatus {
     this.epoch = epoch;
   }
 
-  public String getSync() {
+  public SyncState getSync() {
     return sync;
   }
 
-  public void setSync(String sync) {
+  public void setSync(SyncState sync) {
     this.sync = sync;
   }
 
@@ -114,12 +112,24 @@ public class HAPairStatus {
     this.lastFailover = lastFailover;
   }
 
-  public enum Phase {
-    Pending,
-    Syncing,
-    Healthy,
-    Degraded,
-    SplitBrain,
-    Failed
+  /** A service group's or the pair's phase; the pair's is the worst of its groups'. */
+  public enum Phase implements WireValue {
+    Pending("Valid, but no group has had a primary yet (or no agent has reported)."),
+    Syncing("A resync is running."),
+    Healthy("Every group has a primary and a current peer."),
+    Degraded("A group runs without a current peer, or has no primary."),
+    SplitBrain("Both nodes changed the data separately: a person chooses the survivor."),
+    Failed("The spec is invalid: the Valid condition names the field.");
+
+    private final String meaning;
+
+    Phase(String meaning) {
+      this.meaning = meaning;
+    }
+
+    @Override
+    public String meaning() {
+      return meaning;
+    }
   }
 }

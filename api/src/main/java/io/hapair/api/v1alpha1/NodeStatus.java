@@ -10,23 +10,29 @@ public class NodeStatus {
   @JsonPropertyDescription("The node's name.")
   private String name;
 
-  @JsonPropertyDescription("Primary, Secondary or Unknown.")
-  private String role;
+  @JsonPropertyDescription(
+      "Primary when the node leads any service group, else Secondary; absent until it reports.")
+  private NodeRole role;
 
   @JsonPropertyDescription(
-      "UpToDate, Outdated, Inconsistent (resync target), Diskless, Failed or Unknown.")
-  private String diskState;
+      "The worst disk state of its groups; Outdated also when the witness record no longer"
+          + " lists the node as current.")
+  private NodeDiskState diskState;
 
-  @JsonPropertyDescription("Connected, Connecting, StandAlone, SyncSource or SyncTarget.")
-  private String connection;
+  @JsonPropertyDescription(
+      "The first of its groups' links that does not replicate, else Connected; Unknown until it"
+          + " reports.")
+  private LinkState connection;
+
+  @JsonPropertyDescription("The agent's error while it could not run the pair, if any.")
+  private String error;
 
   @JsonPropertyDescription("Bytes that differ from the peer and wait for resync.")
   private Long outOfSyncBytes;
 
-  @JsonPropertyDescription("Resync progress in percent (100 when in sync).")
-  private Integer syncProgress;
-
-  @JsonPropertyDescription("When the last heartbeat from the peer arrived (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the node's agent last wrote its report (RFC 3339); it rewrites an unchanged one"
+          + " every five minutes.")
   private String lastHeartbeat;
 
   @JsonPropertyDescription("The version of the node's agent.")
@@ -40,28 +46,36 @@ public class NodeStatus {
     this.name = name;
   }
 
-  public String getRole() {
+  public NodeRole getRole() {
     return role;
   }
 
-  public void setRole(String role) {
+  public void setRole(NodeRole role) {
     this.role = role;
   }
 
-  public String getDiskState() {
+  public NodeDiskState getDiskState() {
     return diskState;
   }
 
-  public void setDiskState(String diskState) {
+  public void setDiskState(NodeDiskState diskState) {
     this.diskState = diskState;
   }
 
-  public String getConnection() {
+  public LinkState getConnection() {
     return connection;
   }
 
-  public void setConnection(String connection) {
+  public void setConnection(LinkState connection) {
     this.connection = connection;
+  }
+
+  public String getError() {
+    return error;
+  }
+
+  public void setError(String error) {
+    this.error = error;
   }
 
   public Long getOutOfSyncBytes() {
@@ -70,14 +84,6 @@ public class NodeStatus {
 
   public void setOutOfSyncBytes(Long outOfSyncBytes) {
     this.outOfSyncBytes = outOfSyncBytes;
-  }
-
-  public Integer getSyncProgress() {
-    return syncProgress;
-  }
-
-  public void setSyncProgress(Integer syncProgress) {
-    this.syncProgress = syncProgress;
   }
 
   public String getLastHeartbeat() {

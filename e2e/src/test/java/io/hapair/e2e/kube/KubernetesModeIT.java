@@ -18,6 +18,8 @@ import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairStatus;
+import io.hapair.api.v1alpha1.NodeDiskState;
+import io.hapair.api.v1alpha1.SyncState;
 import io.hapair.api.witness.WitnessLease;
 import io.hapair.common.MetricsServer;
 import io.hapair.common.Scrape;
@@ -168,7 +170,7 @@ class KubernetesModeIT {
     HAPair healthy = get();
     assertThat(healthy.getStatus().getPrimary()).isEqualTo("node-a");
     assertThat(healthy.getStatus().getEpoch()).isEqualTo(1);
-    assertThat(healthy.getStatus().getSync()).isEqualTo("InSync");
+    assertThat(healthy.getStatus().getSync()).isEqualTo(SyncState.InSync);
     assertThat(reports()).hasSize(2);
     assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-a");
     assertThat(get().getStatus().getNodes())
@@ -270,7 +272,9 @@ class KubernetesModeIT {
         () ->
             get().getStatus().getNodes().stream()
                 .anyMatch(
-                    n -> n.getName().equals("node-b") && "Outdated".equals(n.getDiskState())));
+                    n ->
+                        n.getName().equals("node-b")
+                            && n.getDiskState() == NodeDiskState.Outdated));
 
     annotate("hapair.io/force-promote", "node=node-b lose-writes-of=node-a since-epoch=0");
     await().atMost(T).until(() -> messages("ForcePromoteRefused").size() == 1);

@@ -6,11 +6,11 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.ServiceGroupStatus;
 import io.hapair.operator.status.Conditions;
-import io.hapair.operator.status.StatusAggregator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,17 +118,17 @@ public final class PairEvents {
         }
       }
     }
-    for (String type :
+    for (ConditionType type :
         List.of(
-            StatusAggregator.WITNESS_SHARES_FATE,
-            StatusAggregator.WITNESS_UNREACHABLE,
-            StatusAggregator.WITNESS_ROLLED_BACK)) {
+            ConditionType.WitnessSharesFate,
+            ConditionType.WitnessUnreachable,
+            ConditionType.WitnessRolledBack)) {
       Condition now = Conditions.find(after.getConditions(), type);
       Condition was = before == null ? null : Conditions.find(before.getConditions(), type);
       if (now != null
           && Conditions.TRUE.equals(now.getStatus())
           && (was == null || !Conditions.TRUE.equals(was.getStatus()))) {
-        changes.add(new Change("Warning", type, now.getMessage()));
+        changes.add(new Change("Warning", type.name(), now.getMessage()));
       }
     }
     return changes;

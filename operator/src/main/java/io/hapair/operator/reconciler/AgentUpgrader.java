@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.PairNode;
@@ -11,7 +12,6 @@ import io.hapair.api.v1alpha1.ServiceGroupStatus;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.Switchover;
 import io.hapair.operator.status.Conditions;
-import io.hapair.operator.status.StatusAggregator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -151,7 +151,7 @@ public class AgentUpgrader implements Reconciler<DaemonSet> {
                           || p.getStatus().getPhase() != HAPairStatus.Phase.Healthy
                           // a rolled-back witness stops automation, upgrades included
                           || Conditions.TRUE.equals(
-                              conditionStatus(p, StatusAggregator.WITNESS_ROLLED_BACK)))
+                              conditionStatus(p, ConditionType.WitnessRolledBack)))
               .map(AgentUpgrader::key)
               .toList();
       if (!unhealthy.isEmpty()) {
@@ -255,7 +255,7 @@ public class AgentUpgrader implements Reconciler<DaemonSet> {
     return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
   }
 
-  private static String conditionStatus(HAPair pair, String type) {
+  private static String conditionStatus(HAPair pair, ConditionType type) {
     if (pair.getStatus().getConditions() == null) {
       return null;
     }

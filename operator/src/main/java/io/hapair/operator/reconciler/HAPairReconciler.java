@@ -10,6 +10,7 @@ import io.hapair.api.spec.GroupSpec;
 import io.hapair.api.spec.NodeLabels;
 import io.hapair.api.spec.PairObjects;
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairNode;
 import io.hapair.api.v1alpha1.HAPairSpec;
@@ -75,9 +76,6 @@ import org.slf4j.LoggerFactory;
 public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private static final Logger log = LoggerFactory.getLogger(HAPairReconciler.class);
   static final String NODE_INDEX = "hapair.io/nodes";
-
-  /** Condition recording the last forced promotion, kept until the next one. */
-  public static final String FORCED_PROMOTION = "ForcedPromotion";
 
   /** How long a deleted pair waits for its agents to stop it before the rest is removed. */
   static final Duration AGENT_STOP_GRACE = Duration.ofMinutes(2);
@@ -255,7 +253,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
                       Conditions.put(
                           next.getConditions(),
                           new Condition(
-                              FORCED_PROMOTION,
+                              ConditionType.ForcedPromotion,
                               Conditions.TRUE,
                               ForcePromotion.PROMOTED,
                               event.message()),
@@ -526,7 +524,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   }
 
   private static void logValidity(HAPair pair, HAPairStatus next) {
-    Condition valid = Conditions.find(next.getConditions(), Conditions.VALID);
+    Condition valid = Conditions.find(next.getConditions(), ConditionType.Valid);
     log.info(
         "pair {}/{} nodes {}: Valid={} ({}), phase {}, primary {}",
         pair.getMetadata().getNamespace(),

@@ -1,14 +1,14 @@
 package io.hapair.operator.status;
 
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The fixed vocabulary of condition types, and merging that keeps lastTransitionTime stable. */
+/** Condition statuses, and merging that keeps lastTransitionTime stable. */
 public final class Conditions {
-  public static final String VALID = "Valid";
   public static final String TRUE = "True";
   public static final String FALSE = "False";
 
@@ -44,6 +44,10 @@ public final class Conditions {
     }
     merged.sort((a, b) -> a.getType().compareTo(b.getType()));
     return merged;
+  }
+
+  public static Condition find(List<Condition> conditions, ConditionType type) {
+    return find(conditions, type.name());
   }
 
   public static Condition find(List<Condition> conditions, String type) {

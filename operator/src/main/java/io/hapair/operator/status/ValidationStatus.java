@@ -2,6 +2,7 @@ package io.hapair.operator.status;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.operator.validation.SpecProblem;
@@ -21,9 +22,9 @@ public final class ValidationStatus {
     next.setObservedGeneration(generation);
     Condition valid =
         problems.isEmpty()
-            ? new Condition(Conditions.VALID, Conditions.TRUE, "SpecValid", "The spec is valid.")
+            ? new Condition(ConditionType.Valid, Conditions.TRUE, "SpecValid", "The spec is valid.")
             : new Condition(
-                Conditions.VALID,
+                ConditionType.Valid,
                 Conditions.FALSE,
                 problems.get(0).reason(),
                 problems.stream().map(SpecProblem::message).collect(Collectors.joining("; ")));

@@ -3,6 +3,7 @@ package io.hapair.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hapair.api.v1alpha1.Condition;
+import io.hapair.api.v1alpha1.ConditionType;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class ConditionsTest {
   private static final Instant T1 = Instant.parse("2026-11-25T10:05:00Z");
 
   private static Condition valid(String status, String message) {
-    return new Condition(Conditions.VALID, status, "R", message);
+    return new Condition(ConditionType.Valid, status, "R", message);
   }
 
   @Test

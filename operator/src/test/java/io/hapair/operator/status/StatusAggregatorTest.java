@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.api.spec.GroupSpec;
+import io.hapair.api.v1alpha1.ConditionType;
 import io.hapair.api.v1alpha1.FailoverRecord;
 import io.hapair.api.v1alpha1.GroupReport;
 import io.hapair.api.v1alpha1.HAPair;
@@ -12,10 +13,16 @@ import io.hapair.api.v1alpha1.HAPairNodeSpec;
 import io.hapair.api.v1alpha1.HAPairNodeStatus;
 import io.hapair.api.v1alpha1.HAPairStatus;
 import io.hapair.api.v1alpha1.HAPairStatus.Phase;
+import io.hapair.api.v1alpha1.LinkState;
+import io.hapair.api.v1alpha1.NodeDiskState;
+import io.hapair.api.v1alpha1.NodeRole;
+import io.hapair.api.v1alpha1.SyncState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class StatusAggregatorTest {
@@ -50,11 +57,11 @@ class StatusAggregatorTest {
       String name, String role, long epoch, String disk, String connection, long outOfSync) {
     GroupReport g = new GroupReport();
     g.setName(name);
-    g.setRole(role);
+    g.setRole(NodeRole.valueOf(role));
     g.setEpoch(role.equals("Primary") ? epoch : 0);
     g.setHighestEpoch(epoch);
-    g.setDiskState(disk);
-    g.setConnection(connection);
+    g.setDiskState(NodeDiskState.valueOf(disk));
+    g.setConnection(LinkState.valueOf(connection));
     g.setOutOfSyncBytes(outOfSync);
     g.setSplitBrain(false);
     return g;
@@ -64,7 +71,7 @@ class StatusAggregatorTest {
     return new PairFacts(List.of(reports), List.of(), List.of());
   }
 
-  static String condition(HAPairStatus status, String type) {
+  static String condition(HAPairStatus status, ConditionType type) {
     return Conditions.find(status.getConditions(), type).getStatus();
   }
 
@@ -72,8 +79,8 @@ class StatusAggregatorTest {
   void withoutReportsThePairIsPending() throws Exception {
     HAPairStatus status = aggregate(pair("active-passive.yaml"), facts());
     assertThat(status.getPhase()).isEqualTo(Phase.Pending);
-    assertThat(status.getSync()).isEqualTo("Unknown");
-    assertThat(Conditions.find(status.getConditions(), StatusAggregator.READY).getReason())
+    assertThat(status.getSync()).isEqualTo(SyncState.Unknown);
+    assertThat(Conditions.find(status.getConditions(), ConditionType.Ready).getReason())
         .isEqualTo("NoAgentReport");
   }
 
@@ -88,11 +95,11 @@ class StatusAggregatorTest {
     assertThat(status.getPhase()).isEqualTo(Phase.Healthy);
     assertThat(status.getPrimary()).isEqualTo("node-a");
     assertThat(status.getEpoch()).isEqualTo(3);
-    assertThat(status.getSync()).isEqualTo("InSync");
-    assertThat(condition(status, StatusAggregator.READY)).isEqualTo("True");
-    assertThat(condition(status, StatusAggregator.REPLICATING)).isEqualTo("True");
-    assertThat(condition(status, StatusAggregator.DEGRADED)).isEqualTo("False");
-    assertThat(condition(status, StatusAggregator.SPLIT_BRAIN)).isEqualTo("False");
+    assertThat(status.getSync()).isEqualTo(SyncState.InSync);
+    assertThat(condition(status, ConditionType.Ready)).isEqualTo("True");
+    assertThat(condition(status, ConditionType.Replicating)).isEqualTo("True");
+    assertThat(condition(status, ConditionType.Degraded)).isEqualTo("False");
+    assertThat(condition(status, ConditionType.SplitBrain)).isEqualTo("False");
     assertThat(status.getNodes())
         .extracting(n -> n.getName() + "=" + n.getRole() + "/" + n.getDiskState())
         .containsExactly("node-a=Primary/UpToDate", "node-b=Secondary/UpToDate");
@@ -109,8 +116,8 @@ class StatusAggregatorTest {
                     "node-b",
                     group("postgres", "Secondary", 2, "Inconsistent", "SyncTarget", 4096))));
     assertThat(syncing.getPhase()).isEqualTo(Phase.Syncing);
-    assertThat(syncing.getSync()).isEqualTo("Syncing");
-    assertThat(condition(syncing, StatusAggregator.REPLICATING)).isEqualTo("False");
+    assertThat(syncing.getSync()).isEqualTo(SyncState.Syncing);
+    assertThat(condition(syncing, ConditionType.Replicating)).isEqualTo("False");
 
     HAPairStatus degraded =
         aggregate(
@@ -118,9 +125,9 @@ class StatusAggregatorTest {
             facts(
                 report("node-a", group("postgres", "Primary", 2, "UpToDate", "Degraded", 65536))));
     assertThat(degraded.getPhase()).isEqualTo(Phase.Degraded);
-    assertThat(condition(degraded, StatusAggregator.DEGRADED)).isEqualTo("True");
-    assertThat(condition(degraded, StatusAggregator.READY)).isEqualTo("True");
-    assertThat(degraded.getNodes().get(1).getConnection()).isEqualTo("Unknown");
+    assertThat(condition(degraded, ConditionType.Degraded)).isEqualTo("True");
+    assertThat(condition(degraded, ConditionType.Ready)).isEqualTo("True");
+    assertThat(degraded.getNodes().get(1).getConnection()).isEqualTo(LinkState.Unknown);
   }
 
   @Test
@@ -154,7 +161,7 @@ class StatusAggregatorTest {
                 report(
                     "node-b", group("postgres", "Secondary", 2, "UpToDate", "Disconnected", 0))));
     assertThat(status.getPhase()).isEqualTo(Phase.SplitBrain);
-    assertThat(condition(status, StatusAggregator.SPLIT_BRAIN)).isEqualTo("True");
+    assertThat(condition(status, ConditionType.SplitBrain)).isEqualTo("True");
   }
 
   @Test
@@ -178,7 +185,8 @@ class StatusAggregatorTest {
     assertThat(status.getServiceGroups())
         .extracting(g -> g.getPrimary())
         .containsExactly("node-a", "node-b");
-    assertThat(status.getNodes()).allSatisfy(n -> assertThat(n.getRole()).isEqualTo("Primary"));
+    assertThat(status.getNodes())
+        .allSatisfy(n -> assertThat(n.getRole()).isEqualTo(NodeRole.Primary));
   }
 
   @Test
@@ -187,10 +195,9 @@ class StatusAggregatorTest {
         aggregate(
             pair("active-passive.yaml"),
             new PairFacts(List.of(), List.of("Lease x was deleted"), List.of("node-a")));
-    assertThat(condition(status, StatusAggregator.WITNESS_UNREACHABLE)).isEqualTo("True");
+    assertThat(condition(status, ConditionType.WitnessUnreachable)).isEqualTo("True");
     assertThat(
-            Conditions.find(status.getConditions(), StatusAggregator.WITNESS_SHARES_FATE)
-                .getMessage())
+            Conditions.find(status.getConditions(), ConditionType.WitnessSharesFate).getMessage())
         .contains("node-a");
   }
 
@@ -210,5 +217,54 @@ class StatusAggregatorTest {
             facts,
             NOW.plusSeconds(60));
     assertThat(ValidationStatus.unchanged(first, second)).isTrue();
+  }
+
+  @Test
+  void anAgentsErrorIsItsOwnFieldAndTheLinkStaysInTheVocabulary() throws Exception {
+    HAPairNode failing = report("node-b");
+    failing.getStatus().setError("agent stopped");
+    HAPairStatus status =
+        aggregate(
+            pair("active-passive.yaml"),
+            facts(
+                report("node-a", group("postgres", "Primary", 2, "UpToDate", "Degraded", 0)),
+                failing));
+    assertThat(status.getNodes().get(1).getError()).isEqualTo("agent stopped");
+    assertThat(status.getNodes().get(1).getConnection()).isEqualTo(LinkState.Unknown);
+    assertThat(status.getNodes().get(0).getError()).isNull();
+  }
+
+  @Test
+  void theInputsAreLeftAsTheyWere() throws Exception {
+    HAPair pair = pair("active-passive.yaml");
+    HAPairStatus validated = ValidationStatus.compute(pair, List.of(), NOW);
+    String before = Serialization.asJson(validated);
+    HAPairStatus next =
+        StatusAggregator.aggregate(
+            pair,
+            validated,
+            facts(report("node-a", group("postgres", "Primary", 2, "UpToDate", "Degraded", 0))),
+            NOW);
+    assertThat(Serialization.asJson(validated)).isEqualTo(before);
+    assertThat(next.getPrimary()).isEqualTo("node-a");
+  }
+
+  @Test
+  void theWitnessOutdatesANodeThatThinksItIsCurrent() throws Exception {
+    HAPairStatus status =
+        aggregate(
+            pair("active-passive.yaml"),
+            new PairFacts(
+                List.of(
+                    report("node-a", group("postgres", "Primary", 2, "UpToDate", "Degraded", 0)),
+                    report(
+                        "node-b",
+                        group("postgres", "Secondary", 1, "UpToDate", "Disconnected", 0))),
+                List.of(),
+                List.of(),
+                Map.of("postgres", Set.of("node-a"))));
+    assertThat(status.getNodes())
+        .extracting(n -> n.getName() + "=" + n.getDiskState())
+        .containsExactly("node-a=UpToDate", "node-b=Outdated");
   }
 }
