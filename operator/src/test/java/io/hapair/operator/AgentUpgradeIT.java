@@ -8,12 +8,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hapair.api.v1alpha1.HAPair;
 import io.hapair.api.v1alpha1.HAPairStatus;
+import io.hapair.api.witness.WitnessLease;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
@@ -48,23 +50,42 @@ class AgentUpgradeIT {
 
   @Test
   void theSecondaryFirstThenASwitchoverThenTheOldPrimary() {
-    DaemonSet agents = client.apps().daemonSets().resource(daemonSet("agent:1")).create();
+    client.apps().daemonSets().resource(daemonSet("agent:1")).create();
+    DaemonSet agents = scheduled(2);
     long oldGeneration = agents.getMetadata().getGeneration();
     agentPod(agents, "agent-a", "node-a", oldGeneration);
     agentPod(agents, "agent-b", "node-b", oldGeneration);
     HAPair pair = harness.create(harness.loadExample("active-passive.yaml", "up"));
     String uid = pair.getMetadata().getUid();
+    // The reports follow the witness record, as the agents' do: it must exist first.
+    await()
+        .atMost(T)
+        .until(
+            () ->
+                client
+                        .leases()
+                        .inNamespace(INSTALL)
+                        .withName(WitnessLease.name(OperatorHarness.NAMESPACE, "up", "up"))
+                        .get()
+                    != null);
     report(uid, "node-a", "Primary", 1);
     report(uid, "node-b", "Secondary", 1);
     await().atMost(T).until(() -> phase() == HAPairStatus.Phase.Healthy);
 
-    DaemonSet updated = client.apps().daemonSets().resource(daemonSet("agent:2")).update();
+    client.apps().daemonSets().resource(daemonSet("agent:2")).update();
+    DaemonSet updated = scheduled(2);
     long newGeneration = updated.getMetadata().getGeneration();
     assertThat(newGeneration).isGreaterThan(oldGeneration);
 
     // 1. The secondary's agent goes first; the primary's stays.
     await().atMost(T).until(() -> pod("agent-b") == null);
     assertThat(pod("agent-a")).isNotNull();
+    // Until node-b has an agent again, nothing is switched over to it (no memory of the delete:
+    // the DaemonSet counts two agents and one exists).
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> switchoverTarget() == null && pod("agent-a") != null);
     agentPod(updated, "agent-b2", "node-b", newGeneration); // the DaemonSet controller's part
 
     // 2. Then the pair is switched over to the upgraded node...
@@ -84,6 +105,20 @@ class AgentUpgradeIT {
         .during(Duration.ofSeconds(2))
         .atMost(T)
         .until(() -> pod("agent-a2") != null && pod("agent-b2") != null);
+  }
+
+  /** The DaemonSet controller's count of the agents it schedules (one per labelled node). */
+  static DaemonSet scheduled(int agents) {
+    return client
+        .apps()
+        .daemonSets()
+        .inNamespace(INSTALL)
+        .withName("hapair-agent")
+        .editStatus(
+            ds -> {
+              ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(agents).build());
+              return ds;
+            });
   }
 
   static DaemonSet daemonSet(String image) {
