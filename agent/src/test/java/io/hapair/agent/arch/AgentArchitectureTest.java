@@ -16,6 +16,14 @@ import org.junit.jupiter.api.Test;
  * no clock of its own), so the same code runs in production and in the deterministic simulator.
  */
 class AgentArchitectureTest {
+  /**
+   * Sockets, and our servers (witness, NBD, metrics): named, so this rule does not match itself.
+   */
+  private static final String SOCKETS_AND_SERVERS =
+      "java\\.net\\.(ServerSocket|Socket|DatagramSocket)"
+          + "|java\\.nio\\.channels\\.(ServerSocketChannel|SocketChannel|DatagramChannel)"
+          + "|io\\.hapair\\..*\\.\\w*Server";
+
   private static final String CORE = "io.hapair.agent.core..";
   private static JavaClasses agent;
 
@@ -83,5 +91,26 @@ class AgentArchitectureTest {
   @Test
   void packagesHaveNoCycles() {
     slices().matching("io.hapair.agent.(*)..").should().beFreeOfCycles().check(agent);
+  }
+
+  @Test
+  void unitTestsOpenNoSocketAndStartNoServer() {
+    JavaClasses tests =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+            .importPackages("io.hapair.agent");
+    noClasses()
+        .that()
+        .haveSimpleNameEndingWith("Test")
+        .should()
+        .dependOnClassesThat()
+        .haveNameMatching(SOCKETS_AND_SERVERS)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.fabric8.kubernetes.client.server.mock..")
+        .because(
+            "a *Test is a pure unit test; one with sockets, servers or the mock API server is an *IT")
+        .allowEmptyShould(true)
+        .check(tests);
   }
 }

@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
  * reconciler read, so they never talk to the API server themselves.
  */
 class OperatorArchitectureTest {
+  /**
+   * Sockets, and our servers (witness, NBD, metrics): named, so this rule does not match itself.
+   */
+  private static final String SOCKETS_AND_SERVERS =
+      "java\\.net\\.(ServerSocket|Socket|DatagramSocket)"
+          + "|java\\.nio\\.channels\\.(ServerSocketChannel|SocketChannel|DatagramChannel)"
+          + "|io\\.hapair\\..*\\.\\w*Server";
+
   private static JavaClasses operator;
 
   @BeforeAll
@@ -42,5 +50,26 @@ class OperatorArchitectureTest {
   @Test
   void packagesHaveNoCycles() {
     slices().matching("io.hapair.operator.(*)..").should().beFreeOfCycles().check(operator);
+  }
+
+  @Test
+  void unitTestsOpenNoSocketAndStartNoServer() {
+    JavaClasses tests =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+            .importPackages("io.hapair.operator");
+    noClasses()
+        .that()
+        .haveSimpleNameEndingWith("Test")
+        .should()
+        .dependOnClassesThat()
+        .haveNameMatching(SOCKETS_AND_SERVERS)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.fabric8.kubernetes.client.server.mock..")
+        .because(
+            "a *Test is a pure unit test; one with sockets, servers or the mock API server is an *IT")
+        .allowEmptyShould(true)
+        .check(tests);
   }
 }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * pair's Secrets, see the chart's RBAC in ChartTest).
  */
 @EnableKubernetesMockClient(crud = true)
-class PairSecretRenewalTest {
+class PairSecretRenewalIT {
   static final String INSTALL = "hapair-system";
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   static final Duration HALF_LIFE = PairCertificates.LEAF_VALIDITY.dividedBy(2);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** The witness record in a Lease on fabric8's mock API server (CRUD mode). */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesArbiterTest {
+class KubernetesArbiterIT {
   static final String NS = "hapair-system";
   static final String LEASE = WitnessLease.name("default", "db", "db");
   static final Duration TIMEOUT = Duration.ofSeconds(2);
