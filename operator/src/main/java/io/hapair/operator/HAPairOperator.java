@@ -42,7 +42,11 @@ public final class HAPairOperator {
                             .build()));
     operator.register(
         new HAPairReconciler(
-            Clock.systemUTC(), client, settings.installNamespace(), settings.policy()),
+            Clock.systemUTC(),
+            client,
+            settings.installNamespace(),
+            settings.policy(),
+            settings.certificates()),
         c -> {
           c.withGenerationAware(false);
           c.withOnUpdateFilter(HAPairReconciler::worthReconciling);

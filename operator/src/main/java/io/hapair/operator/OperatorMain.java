@@ -7,6 +7,7 @@ import io.hapair.common.MetricsServer;
 import io.hapair.common.trust.DiskAllowList;
 import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.metrics.OperatorMetrics;
+import io.hapair.operator.resources.CertificateSource;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
@@ -77,6 +78,15 @@ public final class OperatorMain implements Callable<Integer> {
   String identity;
 
   @Option(
+      names = "--cert-manager-issuer",
+      paramLabel = "KIND/NAME[.GROUP]",
+      description =
+          "Have cert-manager issue the pairs' NBD certificates through this issuer (Issuer in the"
+              + " install namespace, or ClusterIssuer; group cert-manager.io unless given) instead"
+              + " of the operator's own CAs.")
+  String certManagerIssuer;
+
+  @Option(
       names = "--metrics",
       defaultValue = "0.0.0.0:8080",
       description = "host:port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
@@ -87,6 +97,25 @@ public final class OperatorMain implements Callable<Integer> {
     if (exit != 0) {
       System.exit(exit);
     }
+  }
+
+  /** The certificate source from --cert-manager-issuer: KIND/NAME or KIND/NAME.GROUP. */
+  CertificateSource certificates() {
+    if (certManagerIssuer == null || certManagerIssuer.isBlank()) {
+      return CertificateSource.builtin();
+    }
+    int slash = certManagerIssuer.indexOf('/');
+    if (slash <= 0) {
+      throw new IllegalArgumentException(
+          "--cert-manager-issuer " + certManagerIssuer + ": expected KIND/NAME[.GROUP]");
+    }
+    String kind = certManagerIssuer.substring(0, slash);
+    String rest = certManagerIssuer.substring(slash + 1);
+    int dot = rest.indexOf('.');
+    return CertificateSource.certManager(
+        dot < 0 ? rest : rest.substring(0, dot),
+        kind,
+        dot < 0 ? "cert-manager.io" : rest.substring(dot + 1));
   }
 
   @Override
@@ -104,7 +133,8 @@ public final class OperatorMain implements Callable<Integer> {
                 installNamespace,
                 agentDaemonSet,
                 new InstallPolicy(allowCommands, DiskAllowList.of(allowedDisks)),
-                true),
+                true,
+                certificates()),
             OperatorMetrics.create(Metrics.globalRegistry));
     MetricsServer endpoints =
         new MetricsServer(
@@ -116,10 +146,11 @@ public final class OperatorMain implements Callable<Integer> {
         identity,
         leaseNamespace);
     log.info(
-        "hapair operator serving HAPairs in {}; commands {}; allowed disks {}",
+        "hapair operator serving HAPairs in {}; commands {}; allowed disks {}; certificates from {}",
         namespaces.isEmpty() ? "all namespaces" : namespaces,
         allowCommands ? "allowed" : "refused",
-        allowedDisks);
+        allowedDisks,
+        certificates());
     operator.start();
     started.set(true);
     Runtime.getRuntime().addShutdownHook(new Thread(endpoints::close, "hapair-metrics-shutdown"));

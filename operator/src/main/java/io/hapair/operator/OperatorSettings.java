@@ -1,6 +1,7 @@
 package io.hapair.operator;
 
 import io.hapair.common.trust.InstallPolicy;
+import io.hapair.operator.resources.CertificateSource;
 import java.util.Set;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param policy the commands and disks a HAPair may name
  * @param exitOnStopLeading exit the process when leadership is lost (true in production, so a
  *     restarted pod starts clean)
+ * @param certificates where the pairs' NBD certificates come from
  */
 public record OperatorSettings(
     String leaseName,
@@ -24,4 +26,28 @@ public record OperatorSettings(
     String installNamespace,
     String agentDaemonSet,
     InstallPolicy policy,
-    boolean exitOnStopLeading) {}
+    boolean exitOnStopLeading,
+    CertificateSource certificates) {
+
+  /** Settings with the operator's own CAs. */
+  public OperatorSettings(
+      String leaseName,
+      String leaseNamespace,
+      String identity,
+      Set<String> watchNamespaces,
+      String installNamespace,
+      String agentDaemonSet,
+      InstallPolicy policy,
+      boolean exitOnStopLeading) {
+    this(
+        leaseName,
+        leaseNamespace,
+        identity,
+        watchNamespaces,
+        installNamespace,
+        agentDaemonSet,
+        policy,
+        exitOnStopLeading,
+        CertificateSource.builtin());
+  }
+}

@@ -18,6 +18,7 @@ import io.hapair.api.v1alpha1.LinkState;
 import io.hapair.api.v1alpha1.NodeDiskState;
 import io.hapair.api.v1alpha1.NodeRole;
 import io.hapair.api.witness.WitnessLease;
+import io.hapair.operator.resources.CertificateSource;
 import io.hapair.operator.status.Conditions;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -55,6 +56,17 @@ final class OperatorHarness {
    * @param metrics where JOSDK reports; null counts reconciles per pair for the tests
    */
   OperatorHarness(KubernetesMockServer server, KubernetesClient client, Metrics metrics) {
+    this(server, client, metrics, CertificateSource.builtin());
+  }
+
+  /**
+   * @param certificates where the pairs' NBD certificates come from
+   */
+  OperatorHarness(
+      KubernetesMockServer server,
+      KubernetesClient client,
+      Metrics metrics,
+      CertificateSource certificates) {
     this.client = client;
     MockCluster.prepare(server, client);
     apiRules = ApiRulesWatch.start(client);
@@ -72,7 +84,8 @@ final class OperatorHarness {
                 INSTALL_NAMESPACE,
                 "hapair-agent",
                 MockCluster.EXAMPLES_ALLOWED,
-                false),
+                false,
+                certificates),
             metrics == null ? new CountingMetrics() : metrics);
     operator.start();
   }

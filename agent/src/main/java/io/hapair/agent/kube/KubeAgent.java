@@ -496,8 +496,10 @@ public final class KubeAgent implements Closeable {
               + ", not this pair's: not using its keys");
     }
     Path dir = settings.stateDir().resolve(ns + "." + name);
-    SecretFiles.Written files = SecretFiles.write(secret, dir);
-    secretVersions.put(ns + "/" + name, String.valueOf(secret.getMetadata().getResourceVersion()));
+    PairTls.Found tls =
+        PairTls.read(client, settings.namespace(), secret, pair.getMetadata().getUid());
+    SecretFiles.Written files = SecretFiles.write(secret, tls.data(), dir);
+    secretVersions.put(ns + "/" + name, tls.version());
     StandaloneConfig config = new StandaloneConfig();
     config.pair = name;
     config.namespace = ns;
@@ -566,26 +568,32 @@ public final class KubeAgent implements Closeable {
         if (secret == null) {
           continue; // the operator makes it again; the files on disk stay valid meanwhile
         }
-        String version = String.valueOf(secret.getMetadata().getResourceVersion());
-        if (version.equals(secretVersions.get(key))) {
-          continue;
-        }
         String owner =
             secret.getMetadata().getAnnotations() == null
                 ? null
                 : secret.getMetadata().getAnnotations().get(PairObjects.PAIR_UID);
+        String seen = secretVersions.get(key);
         if (!e.getValue().uid.equals(owner)) {
-          log.warn(
-              "pair {} node {}: Secret {}/{} belongs to pair UID {}: its certificates are not used",
-              key,
-              settings.node(),
-              settings.namespace(),
-              secretName,
-              owner);
-          secretVersions.put(key, version);
+          String version = String.valueOf(secret.getMetadata().getResourceVersion());
+          if (!version.equals(seen)) {
+            log.warn(
+                "pair {} node {}: Secret {}/{} belongs to pair UID {}: its certificates are not"
+                    + " used",
+                key,
+                settings.node(),
+                settings.namespace(),
+                secretName,
+                owner);
+            secretVersions.put(key, version);
+          }
           continue;
         }
-        SecretFiles.writeTls(secret, e.getValue().dir.resolve("secret"));
+        PairTls.Found tls = PairTls.read(client, settings.namespace(), secret, e.getValue().uid);
+        String version = tls.version();
+        if (version.equals(seen)) {
+          continue;
+        }
+        SecretFiles.writeTls(tls.data(), e.getValue().dir.resolve("secret"));
         secretVersions.put(key, version);
         log.info(
             "pair {} node {}: TLS files refreshed from Secret {}/{} (resourceVersion {})",

@@ -30,7 +30,10 @@ final class SecretFiles {
   /** The key file and the TLS directory. */
   record Written(Path keyFile, Path tlsDir) {}
 
-  static Written write(Secret secret, Path pairDir) throws IOException {
+  /**
+   * @param tls the TLS files, base64 by file name (see {@link PairTls})
+   */
+  static Written write(Secret secret, Map<String, String> tls, Path pairDir) throws IOException {
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
     if (!data.containsKey(PairObjects.REPLICATION_KEY)) {
       throw new IOException(
@@ -40,18 +43,16 @@ final class SecretFiles {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     Path key = dir.resolve(PairObjects.REPLICATION_KEY);
     writePrivate(key, Base64.getDecoder().decode(data.get(PairObjects.REPLICATION_KEY)));
-    Path tls = writeTls(secret, dir);
-    return new Written(key, tls);
+    return new Written(key, writeTls(tls, dir));
   }
 
   /**
-   * Writes the Secret's TLS files (those it has) into {@code secret/tls} under the pair's
-   * directory. The CA bundle goes first, so a reader that sees a new certificate already trusts its
-   * issuer; each file is replaced atomically, and a reader that sees a certificate without its new
-   * key yet keeps the previous set (see {@code ReloadingCredentials}).
+   * Writes the TLS files given (base64 by file name; those present) into {@code secret/tls} under
+   * the pair's directory. The CA bundle goes first, so a reader that sees a new certificate already
+   * trusts its issuer; each file is replaced atomically, and a reader that sees a certificate
+   * without its new key yet keeps the previous set (see {@code ReloadingCredentials}).
    */
-  static Path writeTls(Secret secret, Path secretDir) throws IOException {
-    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+  static Path writeTls(Map<String, String> data, Path secretDir) throws IOException {
     Path tls = Files.createDirectories(secretDir.resolve("tls"));
     for (String file : TLS_FILES) {
       if (data.containsKey(file)) {

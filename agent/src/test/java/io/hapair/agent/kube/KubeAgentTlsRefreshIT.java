@@ -188,6 +188,74 @@ class KubeAgentTlsRefreshIT {
     assertThat(tls.resolve(PairCertificates.SERVER_CERT)).hasContent(before);
   }
 
+  @Test
+  void certificatesIssuedByCertManagerAreWrittenAndFollowed() throws Exception {
+    Path tls = agent.tlsDir("default", "db");
+    Map<String, String> first = PairCertificates.create("db", NAMES);
+    issueAsCertManagerWould(first);
+    update(
+        secret ->
+            secret.getMetadata().getAnnotations().put(PairObjects.TLS_SECRET_ANNOTATION, "db-tls"));
+
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () ->
+                assertThat(tls.resolve(PairCertificates.SERVER_CERT))
+                    .hasContent(first.get(PairCertificates.SERVER_CERT)));
+    assertThat(tls.resolve(PairCertificates.CLIENT_KEY))
+        .hasContent(first.get(PairCertificates.SERVER_KEY));
+    assertThat(tls.resolve(PairCertificates.CA_CERT))
+        .hasContent(first.get(PairCertificates.CA_CERT));
+
+    // cert-manager renews: the Secret changes, the files follow.
+    Map<String, String> renewed = PairCertificates.create("db", NAMES);
+    client
+        .secrets()
+        .inNamespace(INSTALL)
+        .withName("db-tls")
+        .edit(
+            s -> {
+              s.getData().putAll(certManagerData(renewed));
+              return s;
+            });
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () ->
+                assertThat(tls.resolve(PairCertificates.SERVER_CERT))
+                    .hasContent(renewed.get(PairCertificates.SERVER_CERT)));
+  }
+
+  /** The Secret cert-manager writes for a Certificate: stands in for cert-manager here. */
+  private void issueAsCertManagerWould(Map<String, String> files) {
+    client
+        .secrets()
+        .inNamespace(INSTALL)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("db-tls")
+                .withAnnotations(Map.of(PairObjects.PAIR_UID, pair.getMetadata().getUid()))
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .withData(certManagerData(files))
+                .build())
+        .create();
+  }
+
+  private static Map<String, String> certManagerData(Map<String, String> files) {
+    Map<String, String> data = new TreeMap<>();
+    data.put("tls.crt", base64(files.get(PairCertificates.SERVER_CERT)));
+    data.put("tls.key", base64(files.get(PairCertificates.SERVER_KEY)));
+    data.put("ca.crt", base64(files.get(PairCertificates.CA_CERT)));
+    return data;
+  }
+
+  private static String base64(String pem) {
+    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
+  }
+
   private Secret update(Consumer<Secret> change) {
     return client
         .secrets()

@@ -57,6 +57,18 @@ public final class PairObjects {
     return hashed("hapair-" + pairNamespace + "-" + pairName, NAME_MAX, pairNamespace, pairName);
   }
 
+  /**
+   * Annotation on the pair's Secret naming the Secret in the same namespace that holds the NBD
+   * certificates when cert-manager issues them ({@code tls.crt}, {@code tls.key}, {@code ca.crt}).
+   */
+  public static final String TLS_SECRET_ANNOTATION = "hapair.io/tls-secret";
+
+  /** The cert-manager Certificate of a pair, and the Secret cert-manager writes for it. */
+  public static String tlsSecretName(String pairNamespace, String pairName) {
+    return hashed(
+        "hapair-tls-" + pairNamespace + "-" + pairName, NAME_MAX, pairNamespace, pairName);
+  }
+
   /** The witness Lease of one service group. */
   public static String leaseName(String pairNamespace, String pairName, String group) {
     return hashed(

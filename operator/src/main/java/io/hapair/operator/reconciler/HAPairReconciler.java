@@ -21,6 +21,8 @@ import io.hapair.common.trust.InstallPolicy;
 import io.hapair.operator.events.PairEvents;
 import io.hapair.operator.resources.AgentNodes;
 import io.hapair.operator.resources.ApiServerPlacement;
+import io.hapair.operator.resources.CertManagerCertificate;
+import io.hapair.operator.resources.CertificateSource;
 import io.hapair.operator.resources.EpochHighWater;
 import io.hapair.operator.resources.ForcePromotion;
 import io.hapair.operator.resources.MetadataPatch;
@@ -77,6 +79,10 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private static final Logger log = LoggerFactory.getLogger(HAPairReconciler.class);
   static final String NODE_INDEX = "hapair.io/nodes";
 
+  /** With cert-manager: whether the pair's NBD certificate has been issued. */
+  public static final String CERTIFICATES = "Certificates";
+
+  public static final String WAITING_FOR_CERT_MANAGER = "WaitingForCertManager";
   /** How long a deleted pair waits for its agents to stop it before the rest is removed. */
   static final Duration AGENT_STOP_GRACE = Duration.ofMinutes(2);
 
@@ -84,6 +90,10 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   private final String installNamespace;
   private final InstallPolicy policy;
   private final PairSecret secrets;
+
+  /** The pairs' cert-manager Certificates, or null with the built-in CAs. */
+  private final CertManagerCertificate certManager;
+
   private final WitnessLeases leases;
   private final AgentNodes agentNodes;
   private final PairEvents events;
@@ -98,11 +108,24 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
 
   public HAPairReconciler(
       Clock clock, KubernetesClient client, String installNamespace, InstallPolicy policy) {
+    this(clock, client, installNamespace, policy, CertificateSource.builtin());
+  }
+
+  public HAPairReconciler(
+      Clock clock,
+      KubernetesClient client,
+      String installNamespace,
+      InstallPolicy policy,
+      CertificateSource certificates) {
     this.clock = clock;
     this.policy = policy;
     this.client = client;
     this.installNamespace = installNamespace;
-    this.secrets = new PairSecret(clock, client, installNamespace);
+    this.secrets = new PairSecret(clock, client, installNamespace, certificates);
+    this.certManager =
+        certificates.certManager()
+            ? new CertManagerCertificate(client, installNamespace, certificates)
+            : null;
     this.leases = new WitnessLeases(client, installNamespace);
     this.agentNodes = new AgentNodes(client);
     this.events = new PairEvents(client);
@@ -194,9 +217,13 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     List<String> rollbacks = List.of();
     boolean switchoverPending = false;
     Optional<Duration> renewal = Optional.empty();
+    String certificateWait = null;
     if (problems.isEmpty()) {
       secrets.ensure(pair, name -> cached(pairSecrets, name));
       renewal = secrets.renew(pair, name -> cached(pairSecrets, name));
+      if (certManager != null) {
+        certificateWait = certManager.ensure(pair, name -> cached(pairSecrets, name));
+      }
       List<HAPairNode> reported = reportsOf(pair);
       Map<String, Long> knownEpochs =
           EpochHighWater.withReports(EpochHighWater.recorded(pair), reported);
@@ -221,6 +248,26 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
               rollbacks);
     }
     HAPairStatus next = StatusAggregator.aggregate(pair, validated, facts, now);
+    if (certManager != null && problems.isEmpty()) {
+      next.setConditions(
+          Conditions.put(
+              next.getConditions(),
+              certificateWait == null
+                  ? new Condition(
+                      CERTIFICATES,
+                      Conditions.TRUE,
+                      "Issued",
+                      "cert-manager issued the NBD certificate (Secret "
+                          + installNamespace
+                          + "/"
+                          + PairObjects.tlsSecretName(
+                              pair.getMetadata().getNamespace(), pair.getMetadata().getName())
+                          + ")")
+                  : new Condition(
+                      CERTIFICATES, Conditions.FALSE, WAITING_FOR_CERT_MANAGER, certificateWait),
+              next.getObservedGeneration() == null ? 0 : next.getObservedGeneration(),
+              now));
+    }
     List<PairEvents.Change> changes = new ArrayList<>();
     // A rolled-back witness stops the operator's own automation too (evictions after takeovers).
     if (problems.isEmpty() && rollbacks.isEmpty()) {
@@ -503,6 +550,9 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
     }
     leases.delete(pair);
     secrets.delete(pair);
+    if (certManager != null) {
+      certManager.delete(pair);
+    }
     for (HAPairNode report : running) {
       client.resource(report).delete();
     }

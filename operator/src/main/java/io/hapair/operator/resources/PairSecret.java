@@ -43,15 +43,26 @@ public final class PairSecret {
   private final Clock clock;
   private final KubernetesClient client;
   private final String namespace;
+  private final CertificateSource certificates;
 
   public PairSecret(KubernetesClient client, String namespace) {
     this(Clock.systemUTC(), client, namespace);
   }
 
   public PairSecret(Clock clock, KubernetesClient client, String namespace) {
+    this(clock, client, namespace, CertificateSource.builtin());
+  }
+
+  /**
+   * @param certificates with cert-manager, the Secret holds the replication key only and names the
+   *     Secret cert-manager issues ({@link PairObjects#TLS_SECRET_ANNOTATION})
+   */
+  public PairSecret(
+      Clock clock, KubernetesClient client, String namespace, CertificateSource certificates) {
     this.clock = clock;
     this.client = client;
     this.namespace = namespace;
+    this.certificates = certificates;
   }
 
   /**
@@ -60,7 +71,9 @@ public final class PairSecret {
    */
   public boolean ensure(HAPair pair, Function<String, Secret> cached) {
     String name = PairNames.secret(pair);
-    if (cached.apply(name) != null) {
+    Secret existing = cached.apply(name);
+    if (existing != null) {
+      pointAtCertManager(pair, existing);
       return false;
     }
     // An install from before hashed names: keep its key and certificates, or the agents lose the
@@ -70,8 +83,12 @@ public final class PairSecret {
             PairObjects.legacySecretName(
                 pair.getMetadata().getNamespace(), pair.getMetadata().getName()));
     boolean adopt = legacy != null && pair.getMetadata().getUid().equals(ownerOf(legacy));
-    Map<String, String> files = issue(pair);
-    Secret made = build(pair, files);
+    Secret made = build(pair, certificates.certManager() ? Map.of() : issue(pair));
+    if (certificates.certManager()) {
+      made.getMetadata()
+          .getAnnotations()
+          .put(PairObjects.TLS_SECRET_ANNOTATION, CertManagerCertificate.name(pair));
+    }
     if (adopt) {
       made.setData(legacy.getData());
     }
@@ -96,6 +113,33 @@ public final class PairSecret {
   }
 
   /**
+   * With cert-manager, a Secret made with the built-in CAs (before the source changed) is pointed
+   * at cert-manager's Secret; the agents use it once cert-manager has issued it.
+   */
+  private void pointAtCertManager(HAPair pair, Secret existing) {
+    if (!certificates.certManager()
+        || !pair.getMetadata().getUid().equals(ownerOf(existing))
+        || CertManagerCertificate.name(pair)
+            .equals(
+                existing.getMetadata().getAnnotations().get(PairObjects.TLS_SECRET_ANNOTATION))) {
+      return;
+    }
+    Secret pointed = new SecretBuilder(existing).build();
+    pointed
+        .getMetadata()
+        .getAnnotations()
+        .put(PairObjects.TLS_SECRET_ANNOTATION, CertManagerCertificate.name(pair));
+    client.secrets().inNamespace(namespace).resource(pointed).update();
+    log.info(
+        "pair {}/{}: Secret {}/{} now names cert-manager's Secret {}",
+        pair.getMetadata().getNamespace(),
+        pair.getMetadata().getName(),
+        namespace,
+        existing.getMetadata().getName(),
+        CertManagerCertificate.name(pair));
+  }
+
+  /**
    * Moves the pair's certificates on when a step is due (see {@link CertificateRotation}): at half
    * of their life a new CA is published in {@code ca-cert.pem} with the certificates it signed
    * waiting under {@code next-*}; {@link CertificateRotation#PUBLISHED_BEFORE_USE} later those
@@ -104,6 +148,9 @@ public final class PairSecret {
    */
   public Optional<Duration> renew(HAPair pair, Function<String, Secret> cached) {
     Secret current = cached.apply(PairNames.secret(pair));
+    if (certificates.certManager()) {
+      return Optional.empty(); // cert-manager renews its certificates
+    }
     if (current == null
         || !pair.getMetadata().getUid().equals(ownerOf(current))
         || current.getData() == null
