@@ -83,6 +83,7 @@ public class HAPairReconciler implements Reconciler<HAPair>, Cleaner<HAPair> {
   public static final String CERTIFICATES = "Certificates";
 
   public static final String WAITING_FOR_CERT_MANAGER = "WaitingForCertManager";
+
   /** How long a deleted pair waits for its agents to stop it before the rest is removed. */
   static final Duration AGENT_STOP_GRACE = Duration.ofMinutes(2);
 
