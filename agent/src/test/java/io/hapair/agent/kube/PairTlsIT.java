@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * cert-manager Secret is written here as cert-manager would (tls.crt, tls.key, ca.crt).
  */
 @EnableKubernetesMockClient(crud = true)
-class PairTlsTest {
+class PairTlsIT {
   static final String INSTALL = "hapair-system";
   KubernetesClient client;
 
