@@ -3,9 +3,9 @@ package io.hapair.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hapair.agent.support.Command;
 import io.hapair.agent.volume.PairHarnessAccess;
 import io.hapair.common.MetricsServer;
+import io.hapair.common.QemuIo;
 import io.hapair.common.Scrape;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,29 +31,9 @@ class MetricsIT {
             new MetricsServer(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), () -> true);
         PairHarnessAccess pair = PairHarnessAccess.started(dir)) {
-      Command.run(
-              Duration.ofSeconds(60),
-              "qemu-io",
-              "-f",
-              "raw",
-              pair.primaryUri(),
-              "-c",
-              "write -P 0x10 0 1M",
-              "-c",
-              "read 0 1M",
-              "-c",
-              "flush")
-          .orFail();
+      QemuIo.run(pair.primaryUri(), "write -P 0x10 0 1M", "read 0 1M", "flush").orFail();
       pair.crashSecondary();
-      Command.run(
-              Duration.ofSeconds(60),
-              "qemu-io",
-              "-f",
-              "raw",
-              pair.primaryUri(),
-              "-c",
-              "write -P 0x11 0 64k")
-          .orFail();
+      QemuIo.write(pair.primaryUri(), 0x11, "0", "64k");
 
       Scrape scrape = Scrape.of(server.port());
       assertThat(scrape.text()).doesNotContain("pair-uid-1").doesNotContain("pair=");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.support.Command;
 import io.hapair.agent.support.Command.Result;
+import io.hapair.common.QemuIo;
 import io.micrometer.core.instrument.Tags;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -108,28 +109,16 @@ class NbdServerIT {
 
   @Test
   void qemuIoWritesReadsZeroesAndDiscards() {
-    Result io =
-        Command.run(
-                T,
-                "qemu-io",
-                "-f",
-                "raw",
+    QemuIo.Result io =
+        QemuIo.run(
                 uri,
-                "-c",
                 "write -P 0xab 0 1M",
-                "-c",
                 "write -P 0xcd -f 1M 64k",
-                "-c",
                 "flush",
-                "-c",
                 "read -P 0xab 0 1M",
-                "-c",
                 "read -P 0xcd 1M 64k",
-                "-c",
                 "write -z 0 4k",
-                "-c",
                 "read -P 0 0 4k",
-                "-c",
                 "discard 2M 1M")
             .orFail();
 
@@ -183,7 +172,7 @@ class NbdServerIT {
 
   @Test
   void aMalformedRequestClosesOnlyThatConnectionAndTouchesNothing() throws Exception {
-    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x5a 0 64k").orFail();
+    QemuIo.write(uri, 0x5a, "0", "64k");
     String before = sha256(dir.resolve("disk.img"));
 
     try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
@@ -196,7 +185,7 @@ class NbdServerIT {
     }
 
     assertThat(sha256(dir.resolve("disk.img"))).isEqualTo(before);
-    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "read -P 0x5a 0 64k").orFail();
+    QemuIo.read(uri, 0x5a, "0", "64k");
   }
 
   @Test

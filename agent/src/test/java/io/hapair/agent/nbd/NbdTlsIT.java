@@ -6,6 +6,7 @@ import io.hapair.agent.disk.FileBlockStore;
 import io.hapair.agent.support.Command;
 import io.hapair.agent.support.Command.Result;
 import io.hapair.agent.tls.TlsContexts;
+import io.hapair.common.QemuIo;
 import io.hapair.common.tls.PairCertificates;
 import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
@@ -61,17 +62,15 @@ class NbdTlsIT {
 
   @Test
   void qemuWritesAndReadsBackOverTls() {
-    Command.run(
+    QemuIo.run(
             T,
-            "qemu-io",
-            "--object",
-            "tls-creds-x509,id=tls0,dir=" + certs + ",endpoint=client",
-            "--image-opts",
-            "driver=nbd,host=127.0.0.1,port=" + server.port() + ",export=vol,tls-creds=tls0",
-            "-c",
-            "write -P 0x6b 0 1M",
-            "-c",
-            "read -P 0x6b 0 1M")
+            List.of(
+                "--object",
+                "tls-creds-x509,id=tls0,dir=" + certs + ",endpoint=client",
+                "--image-opts",
+                "driver=nbd,host=127.0.0.1,port=" + server.port() + ",export=vol,tls-creds=tls0"),
+            QemuIo.writeCommand(0x6b, "0", "1M"),
+            QemuIo.readCommand(0x6b, "0", "1M"))
         .orFail();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.support.Command;
+import io.hapair.common.QemuIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ class StandaloneIT {
     Process[] nodes = startInSync(witnessPort, "maintenance: true");
     Process a = nodes[0];
     String uri = "nbd://127.0.0.1:18789/demo";
-    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 4M").orFail();
+    QemuIo.write(uri, 0x3d, "0", "4M");
 
     a.destroyForcibly().waitFor();
     Files.move(dir.resolve("a.log"), dir.resolve("a-first.log"));
@@ -140,7 +141,7 @@ class StandaloneIT {
                 log("a").contains("resync of node-b done")
                     || log("a").contains("node-b is in sync"));
     await().atMost(T).until(() -> log("a").contains("NBD export demo open"));
-    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "read -P 0x3d 0 4M").orFail();
+    QemuIo.read(uri, 0x3d, "0", "4M");
     assertThat(log("a")).contains("did not shut down cleanly");
     assertThat(log("witness")).contains("epoch=2");
   }
@@ -152,10 +153,10 @@ class StandaloneIT {
     Process a = nodes[0];
     Process b = nodes[1];
     String uri = "nbd://127.0.0.1:18789/demo";
-    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3d 0 1M").orFail();
+    QemuIo.write(uri, 0x3d, "0", "1M");
     b.destroyForcibly().waitFor();
     // node-a outdates node-b at the witness, then acknowledges alone; then it is lost for good.
-    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "write -P 0x3e 0 1M").orFail();
+    QemuIo.write(uri, 0x3e, "0", "1M");
     a.destroyForcibly().waitFor();
 
     String jar = JAR.toAbsolutePath().toString();
@@ -184,6 +185,6 @@ class StandaloneIT {
     await().atMost(T).until(() -> log("b").contains("NBD export demo open"));
     assertThat(log("b")).contains("primary of epoch 3");
     // node-b serves what it had; the write node-a acknowledged alone is the loss that was named.
-    Command.run(T, "qemu-io", "-f", "raw", uri, "-c", "read -P 0x3d 0 1M").orFail();
+    QemuIo.read(uri, 0x3d, "0", "1M");
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.hapair.agent.support.Command;
 import io.hapair.agent.witness.InMemoryArbiter;
 import io.hapair.agent.witness.WitnessRecord;
 import io.hapair.api.v1alpha1.HAPairSpec;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,7 +39,7 @@ class DivergenceIT {
   void splitBrainIsDetectedAndNeverResolvedSilently() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
     pair.b.crash();
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x0a 0 64k").orFail();
+    QemuIo.write(pair.a.uri(), 0x0a, "0", "64k");
     pair.a.crash();
     String aData = pair.a.sha256();
     // A second, misconfigured witness at a later epoch lets node-b lead on its own too.
@@ -50,7 +50,7 @@ class DivergenceIT {
         .get();
     pair.b.start(forgetful);
     pair.b.promoteAndExport();
-    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "write -P 0x0b 0 64k").orFail();
+    QemuIo.write(pair.b.uri(), 0x0b, "0", "64k");
     String bData = pair.b.sha256();
 
     pair.a.start(forgetful);
@@ -69,7 +69,7 @@ class DivergenceIT {
     pair.splitBrain = HAPairSpec.SplitBrainPolicy.DiscardLeastChanges;
     pair.startInSync(pair.arbiter, pair.arbiter);
     pair.b.crash();
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x0a 0 64k").orFail();
+    QemuIo.write(pair.a.uri(), 0x0a, "0", "64k");
     pair.a.stop();
     InMemoryArbiter forgetful = new InMemoryArbiter(PairHarness.PAIR, Set.of("node-b"));
     forgetful
@@ -78,7 +78,7 @@ class DivergenceIT {
         .get();
     pair.b.start(forgetful);
     pair.b.promoteAndExport();
-    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "write -P 0x0b 1M 1M").orFail();
+    QemuIo.write(pair.b.uri(), 0x0b, "1M", "1M");
 
     pair.a.start(forgetful);
     pair.awaitInSync(pair.b);
@@ -161,7 +161,7 @@ class DivergenceIT {
   @Test
   void restartingEitherNodeCleanlyResyncsNothing() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x44 0 8M").orFail();
+    QemuIo.write(pair.a.uri(), 0x44, "0", "8M");
 
     pair.b.stop();
     pair.b.start(pair.arbiter);

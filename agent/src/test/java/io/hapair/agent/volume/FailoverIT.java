@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,15 +37,7 @@ class FailoverIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Metrics.addRegistry(meters);
     start();
-    Command.run(
-            Duration.ofSeconds(60),
-            "qemu-io",
-            "-f",
-            "raw",
-            pair.a.uri(),
-            "-c",
-            "write -P 0x7e 0 1M")
-        .orFail();
+    QemuIo.write(pair.a.uri(), 0x7e, "0", "1M");
 
     pair.a.crash();
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hapair.agent.meta.DiskState;
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +31,10 @@ class ForcePromoteIT {
   @Test
   void anOutdatedNodeIsPromotedOnlyWhenTheLossIsNamed() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x01 0 64k").orFail();
+    QemuIo.write(pair.a.uri(), 0x01, "0", "64k");
     pair.b.crash();
     // node-a outdates node-b and acknowledges alone: node-b never sees this write.
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x02 0 64k").orFail();
+    QemuIo.write(pair.a.uri(), 0x02, "0", "64k");
     pair.a.crash(); // node-a is lost for good
     pair.b.start(pair.arbiter);
     assertThat(pair.b.volume.metadata().highestEpoch()).isEqualTo(1);
@@ -55,7 +55,7 @@ class ForcePromoteIT {
     assertThat(pair.arbiter.snapshot().upToDate()).containsExactly("node-b");
     pair.b.export();
     // What node-b serves is what it had: the write acknowledged by node-a alone is the loss named.
-    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "read -P 0x01 0 64k").orFail();
+    QemuIo.read(pair.b.uri(), 0x01, "0", "64k");
   }
 
   @Test

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.support.Command;
 import io.hapair.agent.witness.Arbiter;
 import io.hapair.agent.witness.OutcomeUnknownException;
 import io.hapair.agent.witness.WitnessRecord;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -55,15 +55,7 @@ class IsolatedPrimaryIT {
       pair.autoFailover = true;
       Reachability aSees = new Reachability(pair.arbiter);
       pair.startInSync(aSees, pair.arbiter);
-      Command.run(
-              Duration.ofSeconds(60),
-              "qemu-io",
-              "-f",
-              "raw",
-              pair.a.uri(),
-              "-c",
-              "write -P 0x55 0 1M")
-          .orFail();
+      QemuIo.write(pair.a.uri(), 0x55, "0", "1M");
 
       aSees.reachable = false;
       pair.a.connector.close();

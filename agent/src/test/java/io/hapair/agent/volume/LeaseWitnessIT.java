@@ -9,10 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.support.Command;
 import io.hapair.agent.witness.KubernetesArbiter;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import io.hapair.api.witness.WitnessLease;
+import io.hapair.common.QemuIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -68,9 +68,7 @@ class LeaseWitnessIT {
   @Test
   void theSecondaryTakesOverThroughTheLease() throws Exception {
     assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-a");
-    Command.run(
-            Duration.ofSeconds(60), "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 7 0 64k")
-        .orFail();
+    QemuIo.write(pair.a.uri(), 7, "0", "64k");
 
     pair.a.crash();
 

@@ -2,11 +2,11 @@ package io.hapair.agent.volume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hapair.agent.support.Command;
 import io.hapair.agent.witness.RemoteArbiter;
 import io.hapair.agent.witness.WitnessRecord;
 import io.hapair.agent.witness.WitnessServer;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -38,15 +38,7 @@ class RemoteWitnessIT {
               key,
               Duration.ofMillis(500));
       pair.startInSync(remote, remote);
-      Command.run(
-              Duration.ofSeconds(60),
-              "qemu-io",
-              "-f",
-              "raw",
-              pair.a.uri(),
-              "-c",
-              "write -P 0x42 0 1M")
-          .orFail();
+      QemuIo.write(pair.a.uri(), 0x42, "0", "1M");
 
       pair.a.crash();
       pair.b.promoteAndExport();
@@ -54,15 +46,7 @@ class RemoteWitnessIT {
       WitnessRecord record = remote.read().get();
       assertThat(record.epoch()).isEqualTo(2);
       assertThat(record.primary()).isEqualTo("node-b");
-      Command.run(
-              Duration.ofSeconds(60),
-              "qemu-io",
-              "-f",
-              "raw",
-              pair.b.uri(),
-              "-c",
-              "read -P 0x42 0 1M")
-          .orFail();
+      QemuIo.read(pair.b.uri(), 0x42, "0", "1M");
     }
   }
 }

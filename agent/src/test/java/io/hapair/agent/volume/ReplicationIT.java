@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.hapair.agent.meta.DiskState;
 import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ class ReplicationIT {
     pair.b.crash();
 
     // 4 MiB of new data while the secondary is away: it is outdated, the primary carries on.
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x77 8M 4M").orFail();
+    QemuIo.write(pair.a.uri(), 0x77, "8M", "4M");
     assertThat(pair.arbiter.snapshot().upToDate()).containsExactly("node-a");
     long resyncedBefore = pair.a.volume.resyncedBytes();
     pair.b.start(pair.arbiter);
@@ -112,9 +113,7 @@ class ReplicationIT {
     pair.b.crash();
 
     var write =
-        CompletableFuture.supplyAsync(
-            () ->
-                Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x11 0 64k"));
+        CompletableFuture.supplyAsync(() -> QemuIo.run(pair.a.uri(), "write -P 0x11 0 64k"));
 
     await()
         .during(Duration.ofMillis(700))
@@ -129,7 +128,7 @@ class ReplicationIT {
   void anOutdatedNodeRefusesToBecomePrimary() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
     pair.b.crash();
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x22 0 64k").orFail();
+    QemuIo.write(pair.a.uri(), 0x22, "0", "64k");
     pair.a.crash();
     pair.b.start(pair.arbiter);
 
@@ -167,7 +166,7 @@ class ReplicationIT {
     }
     assertThat(pair.a.sha256()).isNotEqualTo(pair.b.sha256());
     pair.b.promoteAndExport();
-    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "write -P 0x33 1M 1M").orFail();
+    QemuIo.write(pair.b.uri(), 0x33, "1M", "1M");
 
     pair.a.start(pair.arbiter);
     pair.awaitInSync(pair.b);

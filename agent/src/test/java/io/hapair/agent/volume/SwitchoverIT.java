@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
-import io.hapair.agent.support.Command;
 import io.hapair.agent.support.FaultyArbiter;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +30,7 @@ class SwitchoverIT {
   void theRoleMovesToThePeerWithEveryWrite() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
     pair.b.export();
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x42 0 4M").orFail();
+    QemuIo.write(pair.a.uri(), 0x42, "0", "4M");
 
     long started = System.nanoTime();
     long epoch = pair.a.volume.handOver().get(10, TimeUnit.SECONDS);
@@ -48,16 +48,16 @@ class SwitchoverIT {
     assertThat(pair.arbiter.snapshot().epoch()).isEqualTo(2);
     // node-b did not wait out a lease: it took the role as soon as it was told.
     assertThat(pair.b.volume.lastTakeover()).isNull();
-    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "read -P 0x42 0 4M").orFail();
-    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "write -P 0x43 4M 1M").orFail();
-    assertThat(Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "read 0 4k").exit() == 0)
+    QemuIo.read(pair.b.uri(), 0x42, "0", "4M");
+    QemuIo.write(pair.b.uri(), 0x43, "4M", "1M");
+    assertThat(QemuIo.run(pair.a.uri(), "read 0 4k").exit() == 0)
         .as("the old primary no longer answers")
         .isFalse();
 
     // The old primary rejoins as secondary and both disks end identical.
     pair.awaitInSync(pair.b);
     assertThat(pair.arbiter.snapshot().upToDate()).containsExactlyInAnyOrder("node-a", "node-b");
-    Command.run(T, "qemu-io", "-f", "raw", pair.b.uri(), "-c", "flush").orFail();
+    QemuIo.run(pair.b.uri(), "flush").orFail();
     await().atMost(T).until(() -> pair.a.sha256().equals(pair.b.sha256()));
   }
 
@@ -65,12 +65,12 @@ class SwitchoverIT {
   void noSwitchoverToAPeerThatIsNotInSync() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
     pair.b.crash();
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x42 0 64k").orFail();
+    QemuIo.write(pair.a.uri(), 0x42, "0", "64k");
 
     assertThatThrownBy(() -> pair.a.volume.handOver().get(10, TimeUnit.SECONDS))
         .hasMessageContaining("not connected and in sync");
     assertThat(pair.a.volume.role()).isEqualTo(Role.PRIMARY);
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "read -P 0x42 0 64k").orFail();
+    QemuIo.read(pair.a.uri(), 0x42, "0", "64k");
   }
 
   @Test

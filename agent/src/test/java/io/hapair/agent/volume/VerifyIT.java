@@ -2,13 +2,12 @@ package io.hapair.agent.volume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +25,7 @@ class VerifyIT {
   @Test
   void findsAndRepairsASilentlyCorruptedRegion() throws Exception {
     pair = PairHarness.started(dir, Protocol.C);
-    Command.run(
-            Duration.ofSeconds(60),
-            "qemu-io",
-            "-f",
-            "raw",
-            pair.a.uri(),
-            "-c",
-            "write -P 0x5c 0 4M")
-        .orFail();
+    QemuIo.write(pair.a.uri(), 0x5c, "0", "4M");
     try (FileChannel disk = FileChannel.open(pair.b.disk, StandardOpenOption.WRITE)) {
       disk.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), (2 << 20) + 100); // bit rot on node-b
     }

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.hapair.agent.meta.Role;
 import io.hapair.agent.replication.LinkHandshake;
-import io.hapair.agent.support.Command;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
+import io.hapair.common.QemuIo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +38,14 @@ class VersionNegotiationIT {
     await().atMost(T).until(() -> pair.b.volume.connected());
     pair.awaitInSync(pair.a);
 
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "write -P 0x61 0 1M", "-c", "flush")
-        .orFail();
+    QemuIo.run(pair.a.uri(), "write -P 0x61 0 1M", "flush").orFail();
     await().atMost(T).until(() -> pair.a.sha256().equals(pair.b.sha256()));
 
     assertThatThrownBy(() -> pair.a.volume.handOver().get(10, TimeUnit.SECONDS))
         .hasMessageContaining("speaks replication protocol 1, which has no handover");
     assertThat(pair.a.volume.role()).isEqualTo(Role.PRIMARY);
     assertThat(pair.a.volume.mayServe()).isTrue();
-    Command.run(T, "qemu-io", "-f", "raw", pair.a.uri(), "-c", "read -P 0x61 0 1M").orFail();
+    QemuIo.read(pair.a.uri(), 0x61, "0", "1M");
 
     // Once node-b is upgraded too, the switchover goes through.
     pair.b.volume.speakAtMost(LinkHandshake.MAX_VERSION);

@@ -22,6 +22,7 @@ import io.hapair.api.v1alpha1.NodeDiskState;
 import io.hapair.api.v1alpha1.SyncState;
 import io.hapair.api.witness.WitnessLease;
 import io.hapair.common.MetricsServer;
+import io.hapair.common.QemuIo;
 import io.hapair.common.Scrape;
 import io.hapair.common.trust.DiskAllowList;
 import io.hapair.common.trust.InstallPolicy;
@@ -177,7 +178,7 @@ class KubernetesModeIT {
         .extracting(n -> n.getName() + "=" + n.getRole())
         .containsExactly("node-a=Primary", "node-b=Secondary");
 
-    Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x5a 0 1M").orFail();
+    QemuIo.write(uri(), 0x5a, "0", "1M");
 
     // Maintenance is applied in place on both nodes (no restart) and shows as a condition.
     ReplicatedVolume primaryVolume = agentA.volumes("default", "db").get(0);
@@ -208,9 +209,7 @@ class KubernetesModeIT {
     await().atMost(T).until(() -> reasons().contains("Failover"));
 
     // The data written through node-a is served by node-b.
-    await()
-        .atMost(T)
-        .until(() -> Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "read -P 0x5a 0 1M").ok());
+    await().atMost(T).until(() -> QemuIo.reads(uri(), 0x5a, "0", "1M"));
 
     // node-a's agent comes back: the witness names node-b, so node-a stays secondary and resyncs.
     agentA = agent("node-a");
@@ -235,9 +234,7 @@ class KubernetesModeIT {
     assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-a");
     assertThat(lease().getMetadata().getAnnotations()).containsEntry(WitnessLease.EPOCH, "3");
     await().atMost(T).until(() -> reasons().contains("SwitchedOver"));
-    await()
-        .atMost(T)
-        .until(() -> Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "read -P 0x5a 0 1M").ok());
+    await().atMost(T).until(() -> QemuIo.reads(uri(), 0x5a, "0", "1M"));
 
     // Deleting the pair stops it on both nodes and removes what the operator made.
     client.resource(get()).delete();
@@ -259,10 +256,10 @@ class KubernetesModeIT {
   void aPersonForcesTheOutdatedNodeWithTheAnnotationOnceTheLossIsNamed() throws Exception {
     client.resource(pair()).create();
     awaitPair(() -> phase() == HAPairStatus.Phase.Healthy);
-    Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x11 0 64k").orFail();
+    QemuIo.write(uri(), 0x11, "0", "64k");
     agentB.close(); // node-b goes away; node-a outdates it and carries on alone
     agentB = null;
-    Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "write -P 0x22 0 64k").orFail();
+    QemuIo.write(uri(), 0x22, "0", "64k");
     awaitPair(
         () -> lease().getMetadata().getAnnotations().get(WitnessLease.UP_TO_DATE).equals("node-a"));
     agentA.close(); // node-a is lost for good
@@ -287,10 +284,7 @@ class KubernetesModeIT {
     awaitPair(() -> "node-b".equals(get().getStatus().getPrimary()));
     await().atMost(T).until(() -> messages("ForcePromoted").size() == 1);
     assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("node-b");
-    await()
-        .atMost(T)
-        .until(
-            () -> Command.run(T, "qemu-io", "-f", "raw", uri(), "-c", "read -P 0x11 0 64k").ok());
+    await().atMost(T).until(() -> QemuIo.reads(uri(), 0x11, "0", "64k"));
   }
 
   private void annotate(String key, String value) {
