@@ -47,7 +47,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
@@ -443,28 +442,6 @@ class KubernetesModeIT {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  /** A client command with a deadline. */
-  record Command(int exit, String output) {
-    static Command run(Duration limit, String... argv) throws IOException, InterruptedException {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        return new Command(-1, "timed out");
-      }
-      return new Command(p.exitValue(), new String(p.getInputStream().readAllBytes()));
-    }
-
-    boolean ok() {
-      return exit == 0 && !output.contains("Pattern verification failed");
-    }
-
-    void orFail() {
-      if (!ok()) {
-        throw new AssertionError("command failed (" + exit + "): " + output);
-      }
     }
   }
 }
