@@ -3,6 +3,9 @@ package io.hapair.agent.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.hapair.agent.meta.Role;
 import io.hapair.api.v1alpha1.VolumeSpec.Protocol;
 import io.hapair.common.QemuIo;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** A secondary takes over on its own when its primary is gone, and only then. */
 class FailoverIT {
@@ -68,6 +72,10 @@ class FailoverIT {
   @Test
   void aCutLinkWithBothNodesAliveIsNotAFailover() throws Exception {
     start();
+    ListAppender<ILoggingEvent> volumeLog = new ListAppender<>();
+    volumeLog.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(ReplicatedVolume.class);
+    logger.addAppender(volumeLog);
 
     pair.b.volume.disconnect("link cut by the test");
 
@@ -78,5 +86,12 @@ class FailoverIT {
             () -> pair.b.volume.role() == Role.SECONDARY && pair.a.volume.role() == Role.PRIMARY);
     assertThat(pair.arbiter.snapshot().epoch()).isEqualTo(1);
     assertThat(pair.arbiter.snapshot().primary()).isEqualTo("node-a");
+    // Why: node-b reconnected to node-a at the same epoch before its term ran out, and never
+    // tried to take over.
+    logger.detachAppender(volumeLog);
+    assertThat(volumeLog.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(m -> m.endsWith("node node-b: replication link to node-a up (epoch 1)"))
+        .noneMatch(m -> m.contains("node-b: took over") || m.contains("node-b: not taking over"));
   }
 }
