@@ -9,23 +9,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The pairs as their status shows them, read from the operator's own cache of HAPairs (no extra API
  * calls): {@code hapair_pairs} by phase, every phase registered at 0, and {@code
  * hapair_pair_condition}, 1 for each pair's condition type with its current status (the
- * kube-state-metrics convention). Refreshed after every reconcile and every event; a pair that is
- * gone loses its series.
+ * kube-state-metrics convention). The counts are taken at each scrape; the conditions are refreshed
+ * after every reconcile and every event; a pair that is gone loses its series.
  */
 final class PairStatusMeters {
   private final Cache<HAPair> pairs;
-  private final AtomicReference<Map<HAPairStatus.Phase, Long>> byPhase =
-      new AtomicReference<>(Map.of());
   private final MultiGauge conditions;
 
   PairStatusMeters(MeterRegistry registry, Cache<HAPair> pairs) {
@@ -35,7 +30,9 @@ final class PairStatusMeters {
     registry.find("hapair.pairs").meters().forEach(registry::remove);
     registry.find("hapair.pair.condition").meters().forEach(registry::remove);
     for (HAPairStatus.Phase phase : HAPairStatus.Phase.values()) {
-      Gauge.builder("hapair.pairs", byPhase, counts -> counts.get().getOrDefault(phase, 0L))
+      // Counted from the cache at each scrape: the operator's own status write reaches the cache
+      // after its reconcile finished, and no further event need come to refresh a stored count.
+      Gauge.builder("hapair.pairs", this, meters -> meters.countIn(phase))
           .description("HAPairs by status phase (a pair without a status yet counts as Pending)")
           .tag("phase", phase.name())
           .register(registry);
@@ -46,8 +43,23 @@ final class PairStatusMeters {
             .register(registry);
   }
 
+  private long countIn(HAPairStatus.Phase phase) {
+    return pairs
+        .keys()
+        .map(pairs::get)
+        .flatMap(Optional::stream)
+        .filter(p -> phaseOf(p) == phase)
+        .count();
+  }
+
+  private static HAPairStatus.Phase phaseOf(HAPair pair) {
+    HAPairStatus status = pair.getStatus();
+    return status == null || status.getPhase() == null
+        ? HAPairStatus.Phase.Pending
+        : status.getPhase();
+  }
+
   synchronized void refresh() {
-    Map<HAPairStatus.Phase, Long> counts = new EnumMap<>(HAPairStatus.Phase.class);
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     pairs
         .keys()
@@ -56,11 +68,6 @@ final class PairStatusMeters {
         .forEach(
             pair -> {
               HAPairStatus status = pair.getStatus();
-              HAPairStatus.Phase phase =
-                  status == null || status.getPhase() == null
-                      ? HAPairStatus.Phase.Pending
-                      : status.getPhase();
-              counts.merge(phase, 1L, Long::sum);
               if (status != null && status.getConditions() != null) {
                 for (Condition c : status.getConditions()) {
                   rows.add(
@@ -74,7 +81,6 @@ final class PairStatusMeters {
                 }
               }
             });
-    byPhase.set(counts);
     conditions.register(rows, true);
   }
 }
