@@ -77,10 +77,7 @@ public final class LinkHandshake {
     Hello local = localFor.apply(peer);
     hsOut.write(out, FrameType.HELLO, 0, local.epoch(), local.encode());
     out.flush();
-    PeerSession session =
-        session(socket, in, out, pairKey, local, peer, peer.nonce(), local.nonce(), ping);
-    session.awaitFirstFrame();
-    return session;
+    return session(socket, in, out, pairKey, local, peer, peer.nonce(), local.nonce(), ping);
   }
 
   private static Hello readHello(FrameCodec codec, DataInputStream in, Expectation expect)

@@ -61,7 +61,6 @@ public final class PeerSession implements Closeable {
   private final BlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private Listener listener;
-  private Frame firstFrame;
 
   PeerSession(
       Socket socket,
@@ -107,17 +106,6 @@ public final class PeerSession implements Closeable {
 
   public boolean isOpen() {
     return !closed.get();
-  }
-
-  /**
-   * Reads the dialer's first frame before this (accepting) side uses the session: only a peer that
-   * holds the pair key can derive the session key and send an authentic one, while a HELLO alone
-   * may be a recording replayed to hold the link. The dialer's first ping goes out at its start.
-   * The frame is handled as the first one once the session starts.
-   */
-  void awaitFirstFrame() throws IOException {
-    firstFrame = reader.read(in);
-    lastReceivedNanos = System.nanoTime();
   }
 
   public void start(Listener listener) {
@@ -180,14 +168,24 @@ public final class PeerSession implements Closeable {
   private void receiveLoop() {
     try {
       socket.setSoTimeout(0); // the handshake's timeout; silence is judged by the owner
-      if (firstFrame != null) {
-        handle(firstFrame);
-        firstFrame = null;
-      }
       while (!closed.get()) {
         Frame frame = reader.read(in);
         lastReceivedNanos = System.nanoTime();
-        handle(frame);
+        if (frame.epoch() != epoch) {
+          throw new ReplicationProtocolException(
+              frame.type() + " from epoch " + frame.epoch() + " in a session of epoch " + epoch);
+        }
+        switch (frame.type()) {
+          case PING -> {
+            if (listener.answerPing(this)) {
+              send(FrameType.PONG, 0, null, frame.payload());
+            }
+          }
+          case PONG -> listener.onPong(this, frame.payload().getLong(0));
+          case BYE -> throw new ReplicationProtocolException("peer said goodbye: " + text(frame));
+          case HELLO -> throw new ReplicationProtocolException("HELLO inside a session");
+          default -> listener.onFrame(this, frame);
+        }
       }
     } catch (ReplicationProtocolException e) {
       close("protocol violation: " + e.getMessage());
@@ -198,24 +196,6 @@ public final class PeerSession implements Closeable {
               : "link lost: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     } catch (RuntimeException e) {
       close("receiver failed: " + e);
-    }
-  }
-
-  private void handle(Frame frame) throws IOException {
-    if (frame.epoch() != epoch) {
-      throw new ReplicationProtocolException(
-          frame.type() + " from epoch " + frame.epoch() + " in a session of epoch " + epoch);
-    }
-    switch (frame.type()) {
-      case PING -> {
-        if (listener.answerPing(this)) {
-          send(FrameType.PONG, 0, null, frame.payload());
-        }
-      }
-      case PONG -> listener.onPong(this, frame.payload().getLong(0));
-      case BYE -> throw new ReplicationProtocolException("peer said goodbye: " + text(frame));
-      case HELLO -> throw new ReplicationProtocolException("HELLO inside a session");
-      default -> listener.onFrame(this, frame);
     }
   }
 
