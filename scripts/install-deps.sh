@@ -9,6 +9,7 @@ packages=(
   libnbd-bin python3-libnbd qemu-utils fio nbdkit   # real NBD clients and the un-replicated baseline
   prometheus   # promtool: the metrics lint and the alert rules' unit tests
   qemu-system-common nbd-client xfsprogs   # attach backends (qemu-storage-daemon, kernel nbd) and xfs
+  e2fsprogs mount util-linux python3   # mkfs.ext4/e2fsck, losetup, runuser, the demo's clients
   postgresql   # the PostgreSQL scenario on the replicated filesystem (e2e)
 )
 
